@@ -1,0 +1,34 @@
+"""Composition root: wires blueprints, the service container and the Lambda event handlers.
+
+Nothing here holds logic. Importing this module must stay cheap (Lambda cold start): the
+container, boto3 clients and the OpenAPI document are built on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice
+
+from chalicelib.api import container, system, tenants, web
+from chalicelib.core.config import Settings
+
+app = Chalice(app_name="kehou")
+app.register_blueprint(system.bp)
+app.register_blueprint(tenants.bp)
+app.register_blueprint(web.bp)
+
+
+def _build() -> container.Container:
+    settings = Settings.from_env()
+    return container.Container(settings, drain_inline=settings.stage == "local")
+
+
+container.configure(_build)
+
+
+@app.lambda_function(name="outbox_dispatcher")
+def outbox_dispatcher(event: dict[str, Any], context: Any) -> dict[str, int]:
+    """DynamoDB Streams consumer: publish newly written outbox events to the EventBridge bus."""
+    published = container.get().dispatcher.dispatch_stream(event.get("Records", []))
+    return {"published": published}

@@ -1,0 +1,1 @@
+"""HTTP edge: Chalice blueprints, request parsing, error mapping, OpenAPI. Thin by design."""

@@ -1,0 +1,76 @@
+"""Composition of services for one process. Built lazily so importing ``app`` stays cheap."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pynamodb.connection import Connection
+
+from chalicelib.core.clock import Clock, SystemClock
+from chalicelib.core.config import Settings
+from chalicelib.core.outbox import EventBridgePublisher, EventPublisher, OutboxDispatcher
+from chalicelib.core.store import bind_tables
+from chalicelib.core.tokens import TokenVerifier
+from chalicelib.tenants.services import TenantsService
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+    publisher: EventPublisher | None = None
+    verifier: TokenVerifier | None = None
+    # Locally and in tests the outbox is drained in-process after each change (DESIGN §5);
+    # in AWS the table's stream drives the dispatcher instead.
+    drain_inline: bool = False
+
+    def __post_init__(self) -> None:
+        bind_tables(self.settings)
+        self.connection = Connection(region=self.settings.region, host=self.settings.dynamodb_endpoint)
+        if self.verifier is None:
+            s = self.settings
+            self.verifier = TokenVerifier(s.oidc_issuer, s.oidc_audience, s.oidc_jwks_url)
+        if self.publisher is None:
+            self.publisher = EventBridgePublisher(self._events_client(), self.settings.event_bus)
+        self.dispatcher = OutboxDispatcher(self.publisher)
+        after: Callable[[], None] = self._drain if self.drain_inline else (lambda: None)
+        self.tenants = TenantsService(self.connection, self.clock, after_commit=after)
+
+    def _events_client(self) -> Any:
+        import boto3  # imported here: only the dispatcher path needs an EventBridge client
+
+        return boto3.client("events", region_name=self.settings.region, endpoint_url=self.settings.events_endpoint)
+
+    def _drain(self) -> None:
+        from chalicelib.core.logging import logger
+
+        try:
+            self.dispatcher.drain()
+        except Exception:  # the event stays pending and is retried on the next drain
+            logger.exception("outbox drain failed; events stay pending")
+
+
+_factory: Callable[[], Container] | None = None
+_container: Container | None = None
+
+
+def configure(factory: Callable[[], Container]) -> None:
+    """Set how the process builds its container (app.py in production, fixtures in tests)."""
+    global _factory, _container
+    _factory, _container = factory, None
+
+
+def use(container: Container) -> None:
+    global _container
+    _container = container
+
+
+def get() -> Container:
+    global _container
+    if _container is None:
+        if _factory is None:
+            raise RuntimeError("container not configured")
+        _container = _factory()
+    return _container

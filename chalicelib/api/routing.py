@@ -1,0 +1,157 @@
+"""One decorator per operation: registers the Chalice route *and* its OpenAPI description.
+
+The wrapper does the same five things for every route, so route functions stay a few lines:
+authenticate, refuse suspended tenants, parse and validate the body/query with pydantic, call the
+handler, and turn domain errors into ``{"error": {...}}`` JSON in the caller's language.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from chalicelib.core import i18n
+from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.core.identity import Principal
+from chalicelib.core.logging import logger
+
+from . import container
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    public: bool = False  # no token required
+    headers: tuple[str, ...] = ()  # documented request headers, e.g. Idempotency-Key
+    errors: tuple[int, ...] = ()
+    description: str = ""
+
+
+OPERATIONS: list[Operation] = []
+
+
+@dataclass
+class Call:
+    """Everything a route function needs from the request, already checked."""
+
+    request: Request
+    principal: Principal
+    locale: str
+    body: Any = None
+    query: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+Handler = Callable[..., Any]
+
+
+def operation(bp: Blueprint, op: Operation) -> Callable[[Handler], Handler]:
+    OPERATIONS.append(op)
+
+    def decorate(fn: Handler) -> Handler:
+        def view(**params: str) -> Response:
+            return _handle(bp.current_request, op, fn, params)
+
+        view.__name__ = fn.__name__
+        bp.route(op.path, methods=[op.method])(view)
+        return fn
+
+    return decorate
+
+
+def _handle(request: Request, op: Operation, fn: Handler, params: dict[str, str]) -> Response:
+    started = time.perf_counter()
+    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+    locale = i18n.negotiate(headers.get("accept-language"))
+    request_id = (request.context or {}).get("requestId", "local")
+    logger.append_keys(request_id=request_id, tenant_id=None)
+    try:
+        c = container.get()
+        principal = ANONYMOUS if op.public else c.verifier.verify(headers.get("authorization"))  # type: ignore[union-attr]
+        logger.append_keys(tenant_id=principal.tenant or principal.district)
+        if not op.public:
+            c.tenants.ensure_tenant_active(principal)
+        call = Call(request, principal, locale, headers=headers)
+        if op.body is not None:
+            call.body = _parse(op.body, _json_body(request))
+        if op.query is not None:
+            call.query = _parse(op.query, dict(request.query_params or {}))
+        result = fn(call, **params)
+        response = result if isinstance(result, Response) else json_response(result, op.status)
+    except DomainError as err:
+        response = error_response(err, locale)
+    except Exception:  # never leak internals; the log has the stack trace
+        logger.exception("unhandled error")
+        response = error_response(DomainError(code="internal_error"), locale, status=500)
+    logger.info(
+        "request",
+        extra={
+            "method": op.method,
+            "route": op.path,
+            "status": response.status_code,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    return response
+
+
+def _json_body(request: Request) -> Any:
+    raw = request.raw_body
+    if not raw:
+        return {}
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationFailed(code="invalid_json") from exc
+
+
+def _parse(model: type[BaseModel], data: Any) -> BaseModel:
+    if not isinstance(data, dict):
+        raise ValidationFailed([{"field": "", "message": "expected a JSON object"}])
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
+        raise ValidationFailed(details) from exc
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump(mode="json")
+    return Response(
+        body=json.dumps(payload, ensure_ascii=False),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+    )
+
+
+def error_response(err: DomainError, locale: str, status: int | None = None) -> Response:
+    body: dict[str, Any] = {"code": err.code, "message": i18n.message(err.code, locale)}
+    if err.details is not None:
+        body["details"] = err.details
+    extra = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if err.status == 401 else None
+    return json_response({"error": body}, status or err.status, extra)
+
+
+ANONYMOUS = Principal(sub="anonymous")

@@ -1,0 +1,1 @@
+"""Shared kernel: errors, ids, configuration, clock, i18n. Nothing here imports chalice."""

@@ -1,0 +1,50 @@
+"""Opaque cursors for DynamoDB pagination.
+
+A cursor is the query's LastEvaluatedKey, base64url-encoded. It is checked against the partition
+being listed on the way back in, so a cursor from another tenant's listing cannot be replayed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from .errors import ValidationFailed
+
+T = TypeVar("T")
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    raw = json.dumps(last_key, sort_keys=True, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, *, partition_attr: str, partition_value: str) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(key, dict):
+            raise ValueError("not an object")
+        if key.get(partition_attr) != {"S": partition_value}:
+            raise ValueError("cursor belongs to another listing")
+        for value in key.values():
+            if not (isinstance(value, dict) and set(value) == {"S"} and isinstance(value["S"], str)):
+                raise ValueError("unexpected key shape")
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationFailed([{"field": "cursor", "message": "invalid"}], code="invalid_cursor") from exc
+    return key

@@ -1,0 +1,1 @@
+"""Tenants context: districts (教育局), schools (the tenants), staff and their invitations."""

@@ -1,0 +1,365 @@
+"""Use cases of the tenants context: provision and supervise schools, invite staff.
+
+Each mutating method writes the state change, its uniqueness claims and its outbox event in a
+single DynamoDB transaction: bad input or a lost race leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core import idempotency, outbox
+from chalicelib.core.clock import Clock, iso
+from chalicelib.core.errors import Conflict, NotFound, PreconditionRequired, TenantSuspended, VersionConflict
+from chalicelib.core.identity import Principal, Role
+from chalicelib.core.ids import is_id, new_id
+from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
+from chalicelib.core.store import tenant_pk
+
+from . import policy, schemas
+from .models import District, School, SchoolCodeClaim, StaffEmailClaim, StaffMember
+
+SOURCE = "kehou.tenants"
+INVITATION_TTL = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    member: StaffMember
+    code: str  # returned once to the inviter; only its hash is stored
+
+
+class TenantsService:
+    def __init__(
+        self,
+        connection: Connection,
+        clock: Clock,
+        after_commit: Callable[[], None] | None = None,
+        ids: Callable[[], str] = new_id,
+    ):
+        self._conn = connection
+        self._clock = clock
+        self._after_commit = after_commit or (lambda: None)
+        self._ids = ids  # injectable so the devstack can seed with fixed, documented ids
+
+    # -- districts -----------------------------------------------------------------------------
+
+    def create_district(self, p: Principal, cmd: schemas.DistrictCreate) -> District:
+        policy.require_role(p, Role.PLATFORM_ADMIN)
+        now = self._clock.now()
+        district_id = self._ids()
+        pk, sk = District.key(district_id)
+        item = District(
+            pk,
+            sk,
+            tenant_id=district_id,
+            kind="District",
+            name=cmd.name,
+            region_code=cmd.region_code,
+            created_at=iso(now),
+            created_by=p.sub,
+        )
+        with self._tx() as tx:
+            tx.save(item, condition=District.pk.does_not_exist())
+            outbox.record(
+                tx,
+                outbox.DomainEvent(
+                    SOURCE, "DistrictCreated", district_id, {"district_id": district_id, "name": cmd.name}
+                ),
+                now,
+            )
+        self._after_commit()
+        return item
+
+    def get_district(self, p: Principal, district_id: str) -> District:
+        policy.require_district_scope(p, district_id)
+        return self._load_district(district_id)
+
+    # -- schools -------------------------------------------------------------------------------
+
+    def provision_school(
+        self, p: Principal, district_id: str, cmd: schemas.SchoolCreate, idempotency_key: str | None
+    ) -> tuple[School, Invitation | None]:
+        """Create a school (tenant) with default settings and its first school_admin invitation.
+
+        Returns the invitation only on first creation; a replay with the same key and body returns
+        the same school and no new invitation code.
+        """
+        policy.require_district_scope(p, district_id)
+        req = idempotency.make_request(district_id, "provision_school", idempotency_key, cmd.model_dump(mode="json"))
+        previous = idempotency.find_previous(req)
+        if previous:
+            return self._load_school(previous), None
+        self._load_district(district_id)
+        now = self._clock.now()
+        school_id = self._ids()
+        pk, sk = School.key(school_id)
+        school = School(
+            pk,
+            sk,
+            tenant_id=school_id,
+            kind="School",
+            district_id=district_id,
+            name=cmd.name,
+            code=cmd.code,
+            address=cmd.address,
+            time_zone=cmd.time_zone,
+            locale=cmd.locale,
+            currency=cmd.currency,
+            workday_end=cmd.workday_end,
+            status="active",
+            created_at=iso(now),
+            updated_at=iso(now),
+            gsi1pk=School.district_partition(district_id),
+            gsi1sk=school_id,
+        )
+        invitation = self._new_invitation(
+            p, school_id, cmd.first_admin.name, str(cmd.first_admin.email), Role.SCHOOL_ADMIN.value
+        )
+        claim = SchoolCodeClaim(
+            tenant_pk(district_id, "SCHOOLCODE"),
+            cmd.code.upper(),
+            tenant_id=district_id,
+            kind="SchoolCodeClaim",
+            school_id=school_id,
+        )
+        try:
+            with self._tx() as tx:
+                tx.save(school, condition=School.pk.does_not_exist())
+                tx.save(claim, condition=SchoolCodeClaim.pk.does_not_exist())
+                self._stage_invitation(tx, invitation.member)
+                idempotency.remember(tx, req, school_id, now)
+                outbox.record(
+                    tx,
+                    outbox.DomainEvent(
+                        SOURCE,
+                        "SchoolProvisioned",
+                        school_id,
+                        {
+                            "school_id": school_id,
+                            "district_id": district_id,
+                            "name": cmd.name,
+                            "code": cmd.code,
+                        },
+                    ),
+                    now,
+                )
+                outbox.record(tx, self._invited_event(invitation.member), now)
+        except TransactWriteError as exc:
+            reasons = _cancellation_codes(exc)
+            # Order of items above: school, claim, invitation, email claim, idempotency record, ...
+            if len(reasons) > 4 and reasons[4] == "ConditionalCheckFailed":
+                # A concurrent request with the same key won the race: answer as a replay.
+                again = idempotency.find_previous(req)
+                if again:
+                    return self._load_school(again), None
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise Conflict({"field": "code"}, code="school_code_taken") from exc
+            raise
+        school.version = 1
+        self._after_commit()
+        return school, invitation
+
+    def get_school(self, p: Principal, school_id: str) -> School:
+        school = self._load_school(school_id)
+        policy.require_school_visible(p, school)
+        return school
+
+    def list_schools(
+        self, p: Principal, district_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[School]:
+        policy.require_district_scope(p, district_id)
+        self._load_district(district_id)
+        partition = School.district_partition(district_id)
+        start = decode_cursor(cursor, partition_attr="gsi1pk", partition_value=partition)
+        result = School.by_district.query(partition, limit=limit, last_evaluated_key=start, page_size=limit)
+        items = list(result)
+        return Page(items, encode_cursor(result.last_evaluated_key))
+
+    def update_school(self, p: Principal, school_id: str, cmd: schemas.SchoolUpdate, if_match: str | None) -> School:
+        school = self._load_school(school_id)
+        policy.require_school_manager(p, school)
+        expected = _expected_version(if_match, cmd.version)
+        if expected != school.version:
+            raise VersionConflict({"current_version": school.version})
+        changes = cmd.model_dump(exclude_unset=True, exclude={"version"})
+        for field, value in changes.items():
+            if value is not None:
+                setattr(school, field, value)
+        school.updated_at = iso(self._clock.now())
+        self._save_with_event(school, "SchoolSettingsChanged", {"school_id": school_id, "fields": sorted(changes)})
+        return school
+
+    def suspend_school(self, p: Principal, school_id: str, reason: str) -> School:
+        school = self._load_school(school_id)
+        policy.require_school_supervisor(p, school)
+        if school.status == "suspended":
+            raise Conflict(code="already_suspended")
+        school.status, school.suspended_reason = "suspended", reason
+        school.updated_at = iso(self._clock.now())
+        self._save_with_event(school, "SchoolSuspended", {"school_id": school_id, "reason": reason})
+        return school
+
+    def reactivate_school(self, p: Principal, school_id: str) -> School:
+        school = self._load_school(school_id)
+        policy.require_school_supervisor(p, school)
+        if school.status != "suspended":
+            raise Conflict(code="not_suspended")
+        school.status, school.suspended_reason = "active", None
+        school.updated_at = iso(self._clock.now())
+        self._save_with_event(school, "SchoolReactivated", {"school_id": school_id})
+        return school
+
+    def ensure_tenant_active(self, p: Principal) -> School | None:
+        """A suspended school's staff and guardians are refused everywhere (403 tenant_suspended).
+
+        District and platform admins are not: they must be able to look at and reactivate it.
+        """
+        if not policy.is_school_member(p) or p.is_platform_admin or p.has(Role.DISTRICT_ADMIN):
+            return None
+        assert p.tenant is not None
+        try:
+            school = self._load_school(p.tenant)
+        except NotFound:
+            return None
+        if school.status == "suspended":
+            raise TenantSuspended()
+        return school
+
+    # -- staff ---------------------------------------------------------------------------------
+
+    def invite_staff(self, p: Principal, school_id: str, cmd: schemas.StaffInvite) -> Invitation:
+        school = self._load_school(school_id)
+        policy.require_school_manager(p, school)
+        invitation = self._new_invitation(p, school_id, cmd.name, str(cmd.email), cmd.role)
+        now = self._clock.now()
+        try:
+            with self._tx() as tx:
+                self._stage_invitation(tx, invitation.member)
+                outbox.record(tx, self._invited_event(invitation.member), now)
+        except TransactWriteError as exc:
+            if "ConditionalCheckFailed" in _cancellation_codes(exc)[1:2]:
+                raise Conflict({"field": "email"}, code="staff_exists") from exc
+            raise
+        self._after_commit()
+        return invitation
+
+    def list_staff(
+        self, p: Principal, school_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[StaffMember]:
+        school = self._load_school(school_id)
+        policy.require_school_manager(p, school)
+        pk = tenant_pk(school_id)
+        start = decode_cursor(cursor, partition_attr="pk", partition_value=pk)
+        result = StaffMember.query(
+            pk, StaffMember.sk.startswith("STAFF#"), limit=limit, last_evaluated_key=start, page_size=limit
+        )
+        items = list(result)
+        return Page(items, encode_cursor(result.last_evaluated_key))
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _tx(self) -> TransactWrite:
+        return TransactWrite(connection=self._conn)
+
+    def _load_district(self, district_id: str) -> District:
+        if not is_id(district_id):
+            raise NotFound()
+        try:
+            return District.get(*District.key(district_id), consistent_read=True)
+        except District.DoesNotExist as exc:
+            raise NotFound() from exc
+
+    def _load_school(self, school_id: str) -> School:
+        if not is_id(school_id):
+            raise NotFound()
+        try:
+            return School.get(*School.key(school_id), consistent_read=True)
+        except School.DoesNotExist as exc:
+            raise NotFound() from exc
+
+    def _save_with_event(self, school: School, detail_type: str, detail: dict[str, object]) -> None:
+        now = self._clock.now()
+        try:
+            with self._tx() as tx:
+                tx.save(school)  # PynamoDB adds the version condition and increments it
+                outbox.record(tx, outbox.DomainEvent(SOURCE, detail_type, school.school_id, detail), now)
+        except TransactWriteError as exc:
+            if "ConditionalCheckFailed" in _cancellation_codes(exc)[:1]:
+                raise VersionConflict() from exc
+            raise
+        self._after_commit()
+
+    def _new_invitation(self, p: Principal, school_id: str, name: str, email: str, role: str) -> Invitation:
+        now = self._clock.now()
+        code = secrets.token_urlsafe(24)
+        member_id = self._ids()
+        member = StaffMember(
+            tenant_pk(school_id),
+            f"STAFF#{member_id}",
+            tenant_id=school_id,
+            kind="StaffMember",
+            member_id=member_id,
+            name=name,
+            email=email.lower(),
+            role=role,
+            status="invited",
+            invited_by=p.sub,
+            invited_at=iso(now),
+            invitation_expires_at=iso(now + INVITATION_TTL),
+            invitation_hash=hashlib.sha256(code.encode()).hexdigest(),
+        )
+        return Invitation(member, code)
+
+    @staticmethod
+    def _stage_invitation(tx: TransactWrite, member: StaffMember) -> None:
+        claim = StaffEmailClaim(
+            member.pk,
+            f"CLAIM#EMAIL#{member.email}",
+            tenant_id=member.tenant_id,
+            kind="StaffEmailClaim",
+            member_id=member.member_id,
+        )
+        tx.save(member, condition=StaffMember.sk.does_not_exist())
+        tx.save(claim, condition=StaffEmailClaim.sk.does_not_exist())
+
+    @staticmethod
+    def _invited_event(member: StaffMember) -> outbox.DomainEvent:
+        # No e-mail address or name in the event: consumers fetch personal data with permission.
+        return outbox.DomainEvent(
+            SOURCE,
+            "StaffInvited",
+            member.tenant_id,
+            {
+                "school_id": member.tenant_id,
+                "member_id": member.member_id,
+                "role": member.role,
+            },
+        )
+
+
+def _expected_version(if_match: str | None, body_version: int | None) -> int:
+    if if_match:
+        raw = if_match.strip().removeprefix("W/").strip('"')
+        if raw.isdigit():
+            return int(raw)
+        raise PreconditionRequired({"field": "If-Match", "message": "expected a version number"})
+    if body_version is not None:
+        return body_version
+    raise PreconditionRequired()
+
+
+def _cancellation_codes(exc: TransactWriteError) -> list[str]:
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return [(r.code if r is not None else "None") or "None" for r in reasons]
+
+
+__all__ = ["TenantsService", "Invitation", "PutError"]
