@@ -124,6 +124,9 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.description:
         out["description"] = op.description
     if op.body is not None:
-        out["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(op.body)}}}
+        media: dict[str, Any] = {"schema": _ref(op.body)}
+        if op.example is not None:
+            media["example"] = op.example
+        out["requestBody"] = {"required": True, "content": {"application/json": media}}
     out["security"] = [] if op.public else [{"bearer": []}]
     return out

@@ -40,6 +40,7 @@ class Operation:
     headers: tuple[str, ...] = ()  # documented request headers, e.g. Idempotency-Key
     errors: tuple[int, ...] = ()
     description: str = ""
+    example: dict[str, Any] | None = None  # a valid request body: documented, and used by the isolation tests
 
 
 OPERATIONS: list[Operation] = []

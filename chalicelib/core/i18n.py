@@ -72,7 +72,8 @@ def negotiate(accept_language: str | None) -> str:
             quality = float(q) if q else 1.0
         except ValueError:
             quality = 0.0
-        ranked.append((quality, lang.strip().lower()))
+        if quality > 0:  # q=0 means "not acceptable"
+            ranked.append((quality, lang.strip().lower()))
     for _, lang in sorted(ranked, key=lambda r: -r[0]):
         if lang.startswith("en"):
             return "en"

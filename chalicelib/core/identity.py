@@ -57,7 +57,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     Cognito ID tokens carry custom attributes as strings, so roles may come comma-separated.
     Unknown role names are ignored rather than trusted.
     """
-    raw = claims.get("roles", claims.get("custom:roles", []))
+    raw = claims.get("roles") or claims.get("custom:roles") or []
     names = raw.split(",") if isinstance(raw, str) else list(raw or [])
     roles = frozenset(Role(n.strip()) for n in names if n.strip() in Role._value2member_map_)
     tenant = claims.get("tenant", claims.get("custom:tenant")) or None
