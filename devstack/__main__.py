@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(port: int) -> int:
+    _stop_on_signals()
     stack = LocalStack(db_path=state_dir() / "dynamodb")
     busy = stack.busy_ports() + ([port] if port_taken(port) else [])
     if busy:
@@ -72,7 +73,7 @@ def serve(port: int) -> int:
         from chalicelib.api.container import Container
 
         container = Container(stack.settings, drain_inline=True)
-        made = seed.seed(lambda ids: _tenants_with(container, ids))
+        made = seed.seed(container.tenants_service)
         print(
             f"devstack: DynamoDB Local {stack.settings.dynamodb_endpoint}, issuer {stack.settings.oidc_issuer}, "
             f"moto {stack.settings.events_endpoint}; seeded {made}",
@@ -91,19 +92,24 @@ def serve(port: int) -> int:
         try:
             return proc.wait()
         except KeyboardInterrupt:
-            proc.send_signal(signal.SIGINT)
+            print("devstack: stopping…", flush=True)
+            return 0
+        finally:
+            proc.terminate()
             try:
                 proc.wait(10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-            return 0
 
 
-def _tenants_with(container: object, ids: object) -> object:
-    from chalicelib.tenants.services import TenantsService
+def _stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end the stack cleanly (a shell may start us with SIGINT ignored)."""
 
-    c = container
-    return TenantsService(c.connection, c.clock, after_commit=c._drain, ids=ids)  # type: ignore[attr-defined,arg-type]
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 if __name__ == "__main__":

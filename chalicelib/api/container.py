@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-from pynamodb.connection import Connection
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.clock import Clock, SystemClock
 from chalicelib.core.config import Settings
-from chalicelib.core.outbox import EventBridgePublisher, EventPublisher, OutboxDispatcher
-from chalicelib.core.store import bind_tables
-from chalicelib.core.tokens import TokenVerifier
-from chalicelib.tenants.services import TenantsService
+from chalicelib.core.ids import new_id
+
+if TYPE_CHECKING:
+    from chalicelib.core.outbox import EventPublisher
+    from chalicelib.core.tokens import TokenVerifier
+    from chalicelib.tenants.services import TenantsService
 
 
 @dataclass
@@ -27,6 +27,15 @@ class Container:
     drain_inline: bool = False
 
     def __post_init__(self) -> None:
+        # Imported here, not at module level: the container is built on the first request, and
+        # these pull in pydantic models, PynamoDB models and JWT crypto (cold-start budget).
+        from pynamodb.connection import Connection
+
+        from chalicelib.core.outbox import EventBridgePublisher, OutboxDispatcher
+        from chalicelib.core.store import bind_tables
+        from chalicelib.core.tokens import TokenVerifier
+        from chalicelib.tenants import models as _tenant_models  # noqa: F401  (registers models before binding)
+
         bind_tables(self.settings)
         self.connection = Connection(region=self.settings.region, host=self.settings.dynamodb_endpoint)
         if self.verifier is None:
@@ -35,8 +44,14 @@ class Container:
         if self.publisher is None:
             self.publisher = EventBridgePublisher(self._events_client(), self.settings.event_bus)
         self.dispatcher = OutboxDispatcher(self.publisher)
+        self.tenants = self.tenants_service()
+
+    def tenants_service(self, ids: Callable[[], str] = new_id) -> TenantsService:
+        """A TenantsService on this container's wiring; ``ids`` lets the devstack seed fixed ids."""
+        from chalicelib.tenants.services import TenantsService
+
         after: Callable[[], None] = self._drain if self.drain_inline else (lambda: None)
-        self.tenants = TenantsService(self.connection, self.clock, after_commit=after)
+        return TenantsService(self.connection, self.clock, after_commit=after, ids=ids)
 
     def _events_client(self) -> Any:
         import boto3  # imported here: only the dispatcher path needs an EventBridge client
@@ -57,9 +72,10 @@ _container: Container | None = None
 
 
 def configure(factory: Callable[[], Container]) -> None:
-    """Set how the process builds its container (app.py in production, fixtures in tests)."""
-    global _factory, _container
-    _factory, _container = factory, None
+    """Set how the process builds its container on first use (app.py); a container given to
+    :func:`use` (tests, devstack) takes precedence."""
+    global _factory
+    _factory = factory
 
 
 def use(container: Container) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from .routing import OPERATIONS, LazyModel, Operation
 
-from .routing import OPERATIONS, Operation
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -43,6 +43,8 @@ HEADER_DOCS = {
 
 @lru_cache(maxsize=1)
 def document() -> dict[str, Any]:
+    from pydantic.json_schema import models_json_schema
+
     models = _models()
     _, defs = models_json_schema([(m, "validation") for m in models], ref_template="#/components/schemas/{model}")
     paths: dict[str, Any] = {}
@@ -67,14 +69,14 @@ def document() -> dict[str, Any]:
 def _models() -> list[type[BaseModel]]:
     seen: list[type[BaseModel]] = []
     for op in OPERATIONS:
-        for m in (op.body, op.response):
-            if m is not None and m not in seen:
-                seen.append(m)
+        for ref in (op.body, op.response):
+            if ref is not None and ref.model not in seen:
+                seen.append(ref.model)
     return seen
 
 
-def _ref(model: type[BaseModel]) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{model.__name__}"}
+def _ref(ref: LazyModel) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{ref.model.__name__}"}
 
 
 def _operation(op: Operation) -> dict[str, Any]:
@@ -93,15 +95,10 @@ def _operation(op: Operation) -> dict[str, Any]:
         for h in op.headers
     ]
     if op.query is not None:
-        for name, f in op.query.model_fields.items():
-            params.append(
-                {
-                    "name": name,
-                    "in": "query",
-                    "required": f.is_required(),
-                    "schema": op.query.model_json_schema()["properties"][name],
-                }
-            )
+        query = op.query.model
+        properties = query.model_json_schema()["properties"]
+        for name, f in query.model_fields.items():
+            params.append({"name": name, "in": "query", "required": f.is_required(), "schema": properties[name]})
     responses: dict[str, Any] = {
         str(op.status): {
             "description": "Success",

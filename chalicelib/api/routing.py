@@ -7,22 +7,44 @@ handler, and turn domain errors into ``{"error": {...}}`` JSON in the caller's l
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Response
 from chalice.app import Request
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import i18n
 from chalicelib.core.errors import DomainError, ValidationFailed
 from chalicelib.core.identity import Principal
 from chalicelib.core.logging import logger
+from chalicelib.core.request_scope import request_scope
 
 from . import container
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class LazyModel:
+    """A pydantic model named by module and class, imported on first use.
+
+    Building pydantic models (and importing pydantic, e-mail validation) costs a few hundred ms;
+    naming them here keeps that out of the Lambda's import phase.
+    """
+
+    module: str
+    name: str
+
+    @cached_property
+    def model(self) -> type[BaseModel]:
+        cls: type[BaseModel] = getattr(importlib.import_module(self.module), self.name)
+        return cls
 
 
 @dataclass(frozen=True)
@@ -32,9 +54,9 @@ class Operation:
     operation_id: str
     summary: str
     tag: str
-    body: type[BaseModel] | None = None
-    query: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    body: LazyModel | None = None
+    query: LazyModel | None = None
+    response: LazyModel | None = None
     status: int = 200
     public: bool = False  # no token required
     headers: tuple[str, ...] = ()  # documented request headers, e.g. Idempotency-Key
@@ -69,7 +91,8 @@ def operation(bp: Blueprint, op: Operation) -> Callable[[Handler], Handler]:
 
     def decorate(fn: Handler) -> Handler:
         def view(**params: str) -> Response:
-            return _handle(bp.current_request, op, fn, params)
+            with request_scope():
+                return _handle(bp.current_request, op, fn, params)
 
         view.__name__ = fn.__name__
         bp.route(op.path, methods=[op.method])(view)
@@ -92,9 +115,9 @@ def _handle(request: Request, op: Operation, fn: Handler, params: dict[str, str]
             c.tenants.ensure_tenant_active(principal)
         call = Call(request, principal, locale, headers=headers)
         if op.body is not None:
-            call.body = _parse(op.body, _json_body(request))
+            call.body = _parse(op.body.model, _json_body(request))
         if op.query is not None:
-            call.query = _parse(op.query, dict(request.query_params or {}))
+            call.query = _parse(op.query.model, dict(request.query_params or {}))
         result = fn(call, **params)
         response = result if isinstance(result, Response) else json_response(result, op.status)
     except DomainError as err:
@@ -125,8 +148,11 @@ def _json_body(request: Request) -> Any:
 
 
 def _parse(model: type[BaseModel], data: Any) -> BaseModel:
+
     if not isinstance(data, dict):
         raise ValidationFailed([{"field": "", "message": "expected a JSON object"}])
+    from pydantic import ValidationError
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -138,7 +164,7 @@ def _parse(model: type[BaseModel], data: Any) -> BaseModel:
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    if isinstance(payload, BaseModel):
+    if hasattr(payload, "model_dump"):
         payload = payload.model_dump(mode="json")
     return Response(
         body=json.dumps(payload, ensure_ascii=False),

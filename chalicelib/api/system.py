@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.tenants import schemas
-
 from . import container, docs, openapi
-from .routing import Call, Operation, json_response, operation
+from .routing import Call, LazyModel, Operation, json_response, operation
 
 bp = Blueprint(__name__)
+schema = partial(LazyModel, "chalicelib.tenants.schemas")
 TAG = "system"
 
 
-@operation(bp, Operation("GET", "/health", "health", "Liveness check", TAG, response=schemas.Health, public=True))
+@operation(bp, Operation("GET", "/health", "health", "Liveness check", TAG, response=schema("Health"), public=True))
 def health(call: Call) -> Any:
     return {"status": "ok", "stage": container.get().settings.stage}
 
 
-@operation(bp, Operation("GET", "/me", "me", "The caller's identity, roles and tenant", TAG, response=schemas.Me))
+@operation(bp, Operation("GET", "/me", "me", "The caller's identity, roles and tenant", TAG, response=schema("Me")))
 def me(call: Call) -> Any:
     body = call.principal.as_json()
     school = container.get().tenants.ensure_tenant_active(call.principal)

@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, Field
-
-from chalicelib.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
-from chalicelib.tenants import schemas
-from chalicelib.tenants.services import Invitation
 
 from . import container
-from .routing import Call, Operation, json_response, operation
+from .routing import Call, LazyModel, Operation, json_response, operation
+
+if TYPE_CHECKING:
+    from chalicelib.core.pagination import Page
+    from chalicelib.tenants.services import Invitation
+
+# Schemas are named, not imported: pydantic models are built on first use, keeping cold starts short.
+schema = partial(LazyModel, "chalicelib.tenants.schemas")
 
 bp = Blueprint(__name__)
 TAG = "tenants"
-
-
-class PageQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(default=None, max_length=2048)
 
 
 def _svc() -> Any:
@@ -48,9 +45,9 @@ def _school(school: Any, status: int = 200) -> Any:
         "createDistrict",
         "Create a district (教育局)",
         TAG,
-        body=schemas.DistrictCreate,
+        body=schema("DistrictCreate"),
         example={"name": "东城区教育局", "region_code": "110101"},
-        response=schemas.District,
+        response=schema("District"),
         status=201,
         errors=(400, 403),
     ),
@@ -67,7 +64,7 @@ def create_district(call: Call) -> Any:
         "getDistrict",
         "Get a district",
         TAG,
-        response=schemas.District,
+        response=schema("District"),
         errors=(403, 404),
     ),
 )
@@ -83,7 +80,7 @@ def get_district(call: Call, district_id: str) -> Any:
         "provisionSchool",
         "Provision a school (tenant)",
         TAG,
-        body=schemas.SchoolCreate,
+        body=schema("SchoolCreate"),
         example={
             "name": "东城第一实验小学",
             "code": "DC-SY1",
@@ -92,7 +89,7 @@ def get_district(call: Call, district_id: str) -> Any:
             "workday_end": "17:30",
             "first_admin": {"name": "王校长", "email": "principal@example.cn"},
         },
-        response=schemas.SchoolProvisioned,
+        response=schema("SchoolProvisioned"),
         status=201,
         headers=("Idempotency-Key",),
         errors=(400, 403, 404, 409, 422),
@@ -118,8 +115,8 @@ def provision_school(call: Call, district_id: str) -> Any:
         "listSchools",
         "List a district's schools",
         TAG,
-        query=PageQuery,
-        response=schemas.SchoolPage,
+        query=schema("PageQuery"),
+        response=schema("SchoolPage"),
         errors=(400, 403, 404),
     ),
 )
@@ -135,7 +132,7 @@ def list_schools(call: Call, district_id: str) -> Any:
         "getSchool",
         "Get a school and its settings",
         TAG,
-        response=schemas.School,
+        response=schema("School"),
         errors=(403, 404),
     ),
 )
@@ -151,9 +148,9 @@ def get_school(call: Call, school_id: str) -> Any:
         "updateSchool",
         "Change a school's settings",
         TAG,
-        body=schemas.SchoolUpdate,
+        body=schema("SchoolUpdate"),
         example={"workday_end": "18:00"},
-        response=schemas.School,
+        response=schema("School"),
         headers=("If-Match",),
         errors=(400, 403, 404, 409, 428),
         description="Optimistic locking: send the version you read in If-Match (or as `version`); "
@@ -172,9 +169,9 @@ def update_school(call: Call, school_id: str) -> Any:
         "suspendSchool",
         "Suspend a school",
         TAG,
-        body=schemas.SuspendRequest,
+        body=schema("SuspendRequest"),
         example={"reason": "年检未通过"},
-        response=schemas.School,
+        response=schema("School"),
         errors=(400, 403, 404, 409),
         description="Its staff and guardians then get 403 tenant_suspended; nothing is deleted.",
     ),
@@ -191,7 +188,7 @@ def suspend_school(call: Call, school_id: str) -> Any:
         "reactivateSchool",
         "Reactivate a school",
         TAG,
-        response=schemas.School,
+        response=schema("School"),
         errors=(403, 404, 409),
     ),
 )
@@ -207,9 +204,9 @@ def reactivate_school(call: Call, school_id: str) -> Any:
         "inviteStaff",
         "Invite a staff member",
         TAG,
-        body=schemas.StaffInvite,
+        body=schema("StaffInvite"),
         example={"name": "李老师", "email": "li@example.cn", "role": "teacher"},
-        response=schemas.StaffInvitation,
+        response=schema("StaffInvitation"),
         status=201,
         errors=(400, 403, 404, 409),
     ),
@@ -226,8 +223,8 @@ def invite_staff(call: Call, school_id: str) -> Any:
         "listStaff",
         "List a school's staff",
         TAG,
-        query=PageQuery,
-        response=schemas.StaffPage,
+        query=schema("PageQuery"),
+        response=schema("StaffPage"),
         errors=(400, 403, 404),
     ),
 )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import jwt
-from jwt import PyJWKClient
+from typing import TYPE_CHECKING, Any
 
 from .errors import Unauthorized
 from .identity import Principal, principal_from_claims
+
+if TYPE_CHECKING:
+    from jwt import PyJWKClient
 
 # Pinned: asymmetric signatures only. "none" and HMAC (key-confusion attacks) are never accepted.
 ALLOWED_ALGORITHMS = ["RS256"]
@@ -18,10 +18,14 @@ class TokenVerifier:
     def __init__(self, issuer: str, audience: str, jwks_url: str, jwks_client: PyJWKClient | None = None):
         self.issuer = issuer
         self.audience = audience
+        from jwt import PyJWKClient
+
         # PyJWKClient caches keys and refetches when it meets an unknown kid (key rotation).
         self._jwks = jwks_client or PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
 
     def verify(self, authorization: str | None) -> Principal:
+        import jwt
+
         token = _bearer(authorization)
         try:
             header = jwt.get_unverified_header(token)

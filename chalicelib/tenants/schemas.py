@@ -35,6 +35,11 @@ def _check_hhmm(value: str) -> str:
     return value
 
 
+class PageQuery(Strict):
+    limit: int = Field(default=20, ge=1, le=100, description="Page size, at most 100")
+    cursor: str | None = Field(default=None, max_length=2048, description="next_cursor of the previous page")
+
+
 class DistrictCreate(Strict):
     name: str = Field(min_length=1, max_length=120, description="District name, e.g. 某某区教育局")
     region_code: str | None = Field(default=None, pattern=r"^\d{6}$", description="6-digit administrative code")

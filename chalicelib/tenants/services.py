@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import idempotency, outbox
@@ -22,6 +22,7 @@ from chalicelib.core.errors import Conflict, NotFound, PreconditionRequired, Ten
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
+from chalicelib.core.request_scope import memo
 from chalicelib.core.store import tenant_pk
 
 from . import policy, schemas
@@ -98,7 +99,6 @@ class TenantsService:
         previous = idempotency.find_previous(req)
         if previous:
             return self._load_school(previous), None
-        self._load_district(district_id)
         now = self._clock.now()
         school_id = self._ids()
         pk, sk = School.key(school_id)
@@ -133,6 +133,8 @@ class TenantsService:
         )
         try:
             with self._tx() as tx:
+                # The district must exist: checked inside the transaction, saving a round trip.
+                tx.condition_check(District, *District.key(district_id), condition=District.pk.exists())
                 tx.save(school, condition=School.pk.does_not_exist())
                 tx.save(claim, condition=SchoolCodeClaim.pk.does_not_exist())
                 self._stage_invitation(tx, invitation.member)
@@ -154,14 +156,15 @@ class TenantsService:
                 )
                 outbox.record(tx, self._invited_event(invitation.member), now)
         except TransactWriteError as exc:
-            reasons = _cancellation_codes(exc)
-            # Order of items above: school, claim, invitation, email claim, idempotency record, ...
-            if len(reasons) > 4 and reasons[4] == "ConditionalCheckFailed":
+            failed = _failed_items(exc, ["district", "school", "code", "member", "email", "idempotency"])
+            if "district" in failed:
+                raise NotFound() from exc
+            if "idempotency" in failed:
                 # A concurrent request with the same key won the race: answer as a replay.
                 again = idempotency.find_previous(req)
                 if again:
                     return self._load_school(again), None
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+            if "code" in failed:
                 raise Conflict({"field": "code"}, code="school_code_taken") from exc
             raise
         school.version = 1
@@ -177,11 +180,12 @@ class TenantsService:
         self, p: Principal, district_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
     ) -> Page[School]:
         policy.require_district_scope(p, district_id)
-        self._load_district(district_id)
         partition = School.district_partition(district_id)
         start = decode_cursor(cursor, partition_attr="gsi1pk", partition_value=partition)
         result = School.by_district.query(partition, limit=limit, last_evaluated_key=start, page_size=limit)
         items = list(result)
+        if not items and start is None:
+            self._load_district(district_id)  # empty first page: unknown district answers 404
         return Page(items, encode_cursor(result.last_evaluated_key))
 
     def update_school(self, p: Principal, school_id: str, cmd: schemas.SchoolUpdate, if_match: str | None) -> School:
@@ -246,7 +250,7 @@ class TenantsService:
                 self._stage_invitation(tx, invitation.member)
                 outbox.record(tx, self._invited_event(invitation.member), now)
         except TransactWriteError as exc:
-            if "ConditionalCheckFailed" in _cancellation_codes(exc)[1:2]:
+            if "email" in _failed_items(exc, ["member", "email"]):
                 raise Conflict({"field": "email"}, code="staff_exists") from exc
             raise
         self._after_commit()
@@ -281,6 +285,11 @@ class TenantsService:
     def _load_school(self, school_id: str) -> School:
         if not is_id(school_id):
             raise NotFound()
+        # The suspended-tenant check already read the caller's school in this request: reuse it.
+        return memo(("School", school_id), lambda: self._read_school(school_id))
+
+    @staticmethod
+    def _read_school(school_id: str) -> School:
         try:
             return School.get(*School.key(school_id), consistent_read=True)
         except School.DoesNotExist as exc:
@@ -293,7 +302,7 @@ class TenantsService:
                 tx.save(school)  # PynamoDB adds the version condition and increments it
                 outbox.record(tx, outbox.DomainEvent(SOURCE, detail_type, school.school_id, detail), now)
         except TransactWriteError as exc:
-            if "ConditionalCheckFailed" in _cancellation_codes(exc)[:1]:
+            if "school" in _failed_items(exc, ["school"]):
                 raise VersionConflict() from exc
             raise
         self._after_commit()
@@ -357,9 +366,9 @@ def _expected_version(if_match: str | None, body_version: int | None) -> int:
     raise PreconditionRequired()
 
 
-def _cancellation_codes(exc: TransactWriteError) -> list[str]:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return [(r.code if r is not None else "None") or "None" for r in reasons]
-
-
-__all__ = ["TenantsService", "Invitation", "PutError"]
+def _failed_items(exc: TransactWriteError, names: list[str]) -> set[str]:
+    """Names of the transaction items (in the order they were added) whose condition failed."""
+    reasons = exc.cancellation_reasons or []
+    return {
+        name for name, r in zip(names, reasons, strict=False) if r is not None and r.code == "ConditionalCheckFailed"
+    }

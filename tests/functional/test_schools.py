@@ -164,3 +164,16 @@ def test_only_platform_admin_creates_districts(api: Api, world: World) -> None:
         assert api.post("/districts", {"name": "x"}, as_=who).status_code == 403
     assert api.get(f"/districts/{world.district_id}", as_=world.district_admin).json["name"] == "测试区教育局"
     assert api.get(f"/districts/{world.district_id}", as_=world.school_admin).status_code == 403
+
+
+def test_unknown_district_answers_404_and_writes_nothing(api: Api, world: World) -> None:
+    missing = "01K0N0D0000000000000000000"
+    r = api.post(
+        f"/districts/{missing}/schools",
+        school_body(),
+        as_=world.platform,
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert r.status_code == 404
+    assert api.get(f"/districts/{missing}/schools", as_=world.platform).status_code == 404
+    assert api.get("/districts/not-an-id/schools", as_=world.platform).status_code == 404

@@ -1009,8 +1009,12 @@ function renderSchoolRows(s, labels) {
     h(
       "td",
       { "data-label": labels.status },
-      statusBadge(s.status, "school-status"),
-      s.status === "suspended" && s.suspended_reason ? h("span", { class: "reason", "data-testid": "school-reason" }, t("school.reason", { reason: s.suspended_reason })) : null,
+      h(
+        "div",
+        {},
+        statusBadge(s.status, "school-status"),
+        s.status === "suspended" && s.suspended_reason ? h("span", { class: "reason", "data-testid": "school-reason" }, t("school.reason", { reason: s.suspended_reason })) : null,
+      ),
     ),
     h("td", { "data-label": labels.end }, h("span", { "data-testid": "school-workday-end" }, s.workday_end), s.time_zone !== "Asia/Shanghai" ? h("span", { class: "muted small" }, ` ${s.time_zone}`) : null),
     h("td", { "data-label": labels.actions, class: "actions" }, actions, rowError),
