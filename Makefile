@@ -1,5 +1,6 @@
 # Kehou: two commands for a newcomer — `make run` and `make test`. Every target bootstraps what it
-# needs, idempotently: system packages (Java 17, Chromium), the virtualenv, npm packages.
+# needs, idempotently: system packages (Java 17, Chromium, a CJK font for screenshots), the virtualenv,
+# npm packages.
 
 SHELL := /bin/bash
 PY := .venv/bin/python
@@ -31,6 +32,7 @@ system-deps:
 	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
+	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -130,8 +130,11 @@ class LocalStack:
 
 
 def _start_moto(port: int) -> Any:
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call drowns the API's logs
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server

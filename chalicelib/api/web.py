@@ -7,7 +7,11 @@ from pathlib import Path
 
 from chalice import Blueprint, Response
 
+from chalicelib.core import i18n
+from chalicelib.core.errors import NotFound
+
 from . import container
+from .routing import error_response
 
 bp = Blueprint(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
@@ -42,11 +46,9 @@ def app_asset(name: str) -> Response:
 def _file(name: str) -> Response:
     path = (STATIC / name).resolve()
     if path.parent != STATIC or not path.is_file() or path.suffix not in TYPES:
-        return Response(
-            body=json.dumps({"error": {"code": "not_found", "message": "未找到该资源。"}}),
-            status_code=404,
-            headers={"Content-Type": TYPES[".json"]},
-        )
+        headers = {k.lower(): v for k, v in (bp.current_request.headers or {}).items()}
+        locale = i18n.negotiate(headers.get("accept-language"))
+        return error_response(NotFound(), locale)
     return Response(
         body=path.read_text(encoding="utf-8"),
         status_code=200,

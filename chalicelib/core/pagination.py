@@ -25,6 +25,18 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
+def page_of(items: list[T], limit: int, key_attrs: tuple[str, ...]) -> Page[T]:
+    """Cut a result fetched with ``limit + 1`` into a page and a cursor.
+
+    Reading one item more than asked tells us whether another page exists, so a full last page
+    never hands out a cursor that leads to an empty page.
+    """
+    if len(items) <= limit:
+        return Page(items, None)
+    last = items[limit - 1]
+    return Page(items[:limit], encode_cursor({a: {"S": getattr(last, a)} for a in key_attrs}))
+
+
 def encode_cursor(last_key: dict[str, Any] | None) -> str | None:
     if not last_key:
         return None

@@ -16,32 +16,41 @@ from pynamodb.models import Model
 from .config import Settings
 
 _REGISTRY: list[tuple[type[Model], str]] = []
+_bound: Settings | None = None
 M = TypeVar("M", bound=type[Model])
 
 
 def table(logical: str) -> Any:
-    """Class decorator: register a model as living in the ``logical`` table."""
+    """Class decorator: register a model as living in the ``logical`` table.
+
+    A model whose module is imported after :func:`bind_tables` ran is bound on registration, so
+    lazy imports can never leave a model pointing at the default (AWS) endpoint.
+    """
 
     def register(cls: M) -> M:
         _REGISTRY.append((cls, logical))
+        if _bound is not None:
+            _bind(cls, logical, _bound)
         return cls
 
     return register
 
 
 def bind_tables(settings: Settings) -> None:
-    names = {
-        "main": settings.main_table,
-        "idempotency": settings.idempotency_table,
-        "ledger": settings.ledger_table,
-    }
+    global _bound
+    _bound = settings
     for model, logical in _REGISTRY:
-        meta = model.Meta
-        meta.table_name = names[logical]
-        meta.region = settings.region
-        meta.host = settings.dynamodb_endpoint
-        # PynamoDB caches a connection per class; drop it so the new binding takes effect.
-        model._connection = None
+        _bind(model, logical, settings)
+
+
+def _bind(model: type[Model], logical: str, settings: Settings) -> None:
+    names = {"main": settings.main_table, "idempotency": settings.idempotency_table, "ledger": settings.ledger_table}
+    meta = model.Meta
+    meta.table_name = names[logical]
+    meta.region = settings.region
+    meta.host = settings.dynamodb_endpoint
+    # PynamoDB caches a connection per class; drop it so the new binding takes effect.
+    model._connection = None
 
 
 def tenant_pk(tenant_id: str, *parts: str) -> str:

@@ -145,7 +145,9 @@ class StaffPage(BaseModel):
 
 class SchoolProvisioned(BaseModel):
     school: School
-    first_admin_invitation: StaffInvitation
+    first_admin_invitation: StaffInvitation | None = Field(
+        description="Present on first creation only; an idempotent replay returns null (the code is shown once)"
+    )
 
 
 class Me(BaseModel):

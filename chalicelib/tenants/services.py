@@ -21,7 +21,7 @@ from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, PreconditionRequired, TenantSuspended, VersionConflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, encode_cursor
+from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from chalicelib.core.request_scope import memo
 from chalicelib.core.store import tenant_pk
 
@@ -165,7 +165,7 @@ class TenantsService:
                 if again:
                     return self._load_school(again), None
             if "code" in failed:
-                raise Conflict({"field": "code"}, code="school_code_taken") from exc
+                raise Conflict([{"field": "code", "message": "taken"}], code="school_code_taken") from exc
             raise
         school.version = 1
         self._after_commit()
@@ -182,11 +182,11 @@ class TenantsService:
         policy.require_district_scope(p, district_id)
         partition = School.district_partition(district_id)
         start = decode_cursor(cursor, partition_attr="gsi1pk", partition_value=partition)
-        result = School.by_district.query(partition, limit=limit, last_evaluated_key=start, page_size=limit)
+        result = School.by_district.query(partition, limit=limit + 1, last_evaluated_key=start, page_size=limit + 1)
         items = list(result)
         if not items and start is None:
             self._load_district(district_id)  # empty first page: unknown district answers 404
-        return Page(items, encode_cursor(result.last_evaluated_key))
+        return page_of(items, limit, ("pk", "sk", "gsi1pk", "gsi1sk"))
 
     def update_school(self, p: Principal, school_id: str, cmd: schemas.SchoolUpdate, if_match: str | None) -> School:
         school = self._load_school(school_id)
@@ -251,7 +251,7 @@ class TenantsService:
                 outbox.record(tx, self._invited_event(invitation.member), now)
         except TransactWriteError as exc:
             if "email" in _failed_items(exc, ["member", "email"]):
-                raise Conflict({"field": "email"}, code="staff_exists") from exc
+                raise Conflict([{"field": "email", "message": "taken"}], code="staff_exists") from exc
             raise
         self._after_commit()
         return invitation
@@ -264,10 +264,9 @@ class TenantsService:
         pk = tenant_pk(school_id)
         start = decode_cursor(cursor, partition_attr="pk", partition_value=pk)
         result = StaffMember.query(
-            pk, StaffMember.sk.startswith("STAFF#"), limit=limit, last_evaluated_key=start, page_size=limit
+            pk, StaffMember.sk.startswith("STAFF#"), limit=limit + 1, last_evaluated_key=start, page_size=limit + 1
         )
-        items = list(result)
-        return Page(items, encode_cursor(result.last_evaluated_key))
+        return page_of(list(result), limit, ("pk", "sk"))
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ def test_duplicate_email_is_a_conflict(api: Api, world: World) -> None:
     assert _invite(api, world, world.school_admin, email=email).status_code == 201
     dup = _invite(api, world, world.district_admin, email=email.upper())
     assert dup.status_code == 409 and dup.json["error"]["code"] == "staff_exists"
+    assert dup.json["error"]["details"] == [{"field": "email", "message": "taken"}]
 
 
 @pytest.mark.parametrize("role", ["guardian", "district_admin", "platform_admin", "principal"])
@@ -66,6 +67,10 @@ def test_pagination_over_more_than_100_schools(api: Api, world: World) -> None:
     assert seen == sorted(seen)  # creation order, stable across pages
     full = api.get(base + "?limit=100", as_=world.district_admin).json
     assert len(full["items"]) == 100 and full["next_cursor"]
+    exact = api.get(base + "?limit=35", as_=world.district_admin).json  # 105 = 3 full pages
+    for _ in range(2):
+        exact = api.get(base + f"?limit=35&cursor={exact['next_cursor']}", as_=world.district_admin).json
+    assert len(exact["items"]) == 35 and exact["next_cursor"] is None  # no cursor to an empty page
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "cursor=%%%", "cursor=bm90IGpzb24", "x=1"])

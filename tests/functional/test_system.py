@@ -67,4 +67,6 @@ def test_web_shell_is_served_with_config(api: Api) -> None:
     cfg = api.get("/app/config.json")
     assert cfg.json["dev_signin"] is True and cfg.json["issuer"].startswith("http://127.0.0.1:")
     assert api.get("/app/../app.py").status_code in (403, 404)
-    assert api.get("/app/nothing.js").status_code == 404
+    assert api.get("/app/nothing.js").json["error"]["message"] == "未找到该资源。"
+    missing = api.get("/app/nothing.js", headers={"Accept-Language": "en"})
+    assert missing.status_code == 404 and missing.json["error"] == {"code": "not_found", "message": "Not found."}

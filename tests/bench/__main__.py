@@ -1,0 +1,62 @@
+"""``python -m tests.bench``: print the report, write test-results/bench.json, fail on Scan / multi-Query pages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# The app logs one INFO line per request; keep the report readable. Set before the app is imported.
+os.environ.setdefault("KEHOU_LOG_LEVEL", "WARNING")
+
+from . import coldstart, report, routes
+
+OUTPUT = coldstart.ROOT / "test-results" / "bench.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=7, help="fresh interpreters per import measurement")
+    parser.add_argument("--iterations", type=int, default=20, help="calls per route for the latency median")
+    parser.add_argument("--skip-coldstart", action="store_true")
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    out: dict[str, Any] = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+    }
+    print("Kehou bench\n===========\n", flush=True)
+
+    if not args.skip_coldstart:
+        cold = coldstart.measure(repeats=args.repeats)
+        out["coldstart"] = cold.as_json()
+        print(report.coldstart_section(cold), end="\n\n", flush=True)
+
+    try:
+        rep = routes.measure(iterations=args.iterations)
+    except routes.BenchError as exc:
+        print(f"bench could not run: {exc}", file=sys.stderr)
+        return 2
+    out["dynamodb"] = rep.as_json()
+    print(report.routes_section(rep), end="\n\n")
+    print(report.checks_section(rep))
+
+    out["failures"] = rep.problems
+    out["seconds"] = round(time.perf_counter() - started, 1)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nwrote {args.output} in {out['seconds']}s")
+    return 1 if rep.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Plain-text tables for the bench report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from . import coldstart
+from .coldstart import ColdStart
+from .dynamo import Usage
+from .routes import RouteResult, RoutesReport
+
+SHORT = {
+    "TransactWriteItems": "TransactWrite",
+    "TransactGetItems": "TransactGet",
+    "BatchGetItem": "BatchGet",
+    "BatchWriteItem": "BatchWrite",
+}
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]], right: Sequence[int] = ()) -> str:
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def fmt(row: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([fmt(cells[0]), "  ".join("-" * w for w in widths), *(fmt(r) for r in cells[1:])])
+
+
+def ops(u: Usage) -> str:
+    parts = []
+    for op, n in u.by_operation.items():
+        items = u.multi_items.get(op)
+        parts.append(f"{SHORT.get(op, op)}×{n}" + (f"[{items} items]" if items is not None else ""))
+    return " ".join(parts) or "-"
+
+
+def cu(x: float) -> str:
+    return f"{x:g}"
+
+
+def coldstart_section(c: ColdStart) -> str:
+    verdict = "meets the goal" if c.meets_goal else "ABOVE the goal"
+    timings = table(
+        ["fresh interpreter", "wall ms", "CPU ms"],
+        [
+            ("python -c 'pass'", f"{c.bare_interpreter_ms:.1f}", f"{c.bare_interpreter_cpu_ms:.1f}"),
+            (
+                f"python -c '{coldstart.BASELINE_IMPORT}'  (baseline)",
+                f"{c.baseline_ms:.1f}",
+                f"{c.baseline_cpu_ms:.1f}",
+            ),
+            (f"python -c '{coldstart.APP_IMPORT}'", f"{c.app_ms:.1f}", f"{c.app_cpu_ms:.1f}"),
+            ("ratio app / baseline", f"{c.ratio:.2f}", f"{c.cpu_ratio:.2f}"),
+        ],
+        right=(1, 2),
+    )
+    lines = [
+        f"1. Cold-start proxy (cwd = repository root, median of {c.repeats} runs each, interleaved)",
+        "",
+        _indent(timings),
+        "",
+        f"   ratio app / baseline (wall) = {c.ratio:.2f}: goal <= {c.goal_ratio} {verdict}"
+        f" (CPU-time ratio {c.cpu_ratio:.2f}, steadier on a busy machine)",
+        f"   import app beyond the baseline: {c.app_ms - c.baseline_ms:.1f} ms wall, "
+        f"{c.app_cpu_ms - c.baseline_cpu_ms:.1f} ms CPU",
+        "",
+        "   Top 10 imports by cumulative time (python -X importtime -c 'import app'; ours, and each third-party",
+        "   package the baseline does not load; 'beyond baseline' leaves out modules the baseline imports anyway):",
+        "",
+        "",
+    ]
+    rows = [
+        (h.module, h.kind, f"{h.cumulative_ms:.1f}", f"{h.self_ms:.1f}", f"{h.beyond_baseline_ms:.1f}")
+        for h in c.top_imports
+    ]
+    body = table(["module", "kind", "cumulative ms", "self ms", "beyond baseline ms"], rows, right=(2, 3, 4))
+    return "\n".join(lines) + "\n".join("   " + line for line in body.splitlines())
+
+
+def _label(r: RouteResult) -> str:
+    return f"{r.route} ({r.variant})" if r.variant else r.route
+
+
+def routes_section(rep: RoutesReport) -> str:
+    rows = []
+    for r in rep.results:
+        note = "" if r.stable else f"varies {r.calls_range[0]}-{r.calls_range[1]}"
+        if r.usage.repeated_reads:
+            note = (note + " " if note else "") + f"same item GetItem ×{max(r.usage.repeated_reads.values())}"
+        rows.append(
+            (_label(r), r.role, r.status, ops(r.usage), r.usage.calls, cu(r.usage.read_cu), cu(r.usage.write_cu), note)
+        )
+    main = table(
+        ["route", "as", "HTTP", "DynamoDB calls by operation", "calls", "RCU", "WCU", "note"], rows, right=(2, 4, 5, 6)
+    )
+    drains = [
+        (_label(r), ops(r.drain), r.drain.calls, cu(r.drain.read_cu), cu(r.drain.write_cu), f"{r.drain_ms_p50:.1f}")
+        for r in rep.results
+        if r.drain.calls
+    ]
+    drain = table(
+        ["route", "drain calls by operation", "calls", "RCU", "WCU", "drain p50 ms"], drains, right=(2, 3, 4, 5)
+    )
+    lat = table(
+        ["route", "as", "p50 ms", "calls/iteration"],
+        [(_label(r), r.role, f"{r.route_ms_p50:.1f}", f"{r.calls_range[0]}-{r.calls_range[1]}") for r in rep.results],
+        right=(2,),
+    )
+    iters = rep.results[0].iterations if rep.results else 0
+    return "\n".join(
+        [
+            "2. DynamoDB per call, request path only (what the Lambda does in AWS); first measured call of each row",
+            "   (CU: ReturnConsumedCapacity=TOTAL as DynamoDB Local reports it, GSI writes included; RCU for reads,",
+            "   WCU for writes. DynamoDB Local's transaction figures are approximate: AWS bills a transactional write",
+            "   2 WCU per item-KB plus its GSI writes, so read the [n items] of each TransactWrite too)",
+            "",
+            _indent(main),
+            "",
+            "   Inline outbox drain after each write (local/tests only; in AWS the stream dispatcher does this,",
+            "   with one UpdateItem per event and no Query):",
+            "",
+            _indent(drain),
+            "",
+            f"   Median latency over {iters} calls, in-process through chalice.test.Client, excluding the inline drain",
+            "   (informative only, not asserted):",
+            "",
+            _indent(lat),
+            "",
+            f"   DynamoDB calls recorded in total: {rep.all_calls}; stack start {rep.stack_start_seconds}s, "
+            f"setup {rep.setup_seconds}s, measuring {rep.measure_seconds}s",
+        ]
+    )
+
+
+def checks_section(rep: RoutesReport) -> str:
+    listings = [r for r in rep.results if r.listing]
+    lines = ["3. Checks"]
+    for r in listings:
+        ok = not r.problems
+        lines.append(
+            f"   [{'ok' if ok else 'FAIL'}] {_label(r)}: Query×{r.usage.count('Query')} Scan×{r.usage.count('Scan')} "
+            f"per page, over {r.iterations} calls"
+        )
+    lines.append(f"   [{'ok' if not rep.scans else 'FAIL'}] no Scan anywhere ({len(rep.scans)} seen)")
+    for p in rep.problems:
+        lines.append(f"   FAIL {p}")
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("   " + line for line in text.splitlines())
