@@ -1,0 +1,1 @@
+"""Constructs of the Kehou CDK app; ``kehou_stack.KehouStack`` composes them."""

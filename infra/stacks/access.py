@@ -1,0 +1,183 @@
+"""IAM for the Lambda functions: least privilege per role, spelled out action by action.
+
+* ``ApiFunctionRole``: every Chalice function except the outbox dispatcher (today the REST API
+  handler). Item access on the three tables and the main table's indexes, ``events:PutEvents`` on
+  the Kehou bus, and permission to assume ``TenantScopedDataRole`` with a ``tenant`` session tag.
+* ``OutboxDispatcherRole``: the stream consumer. Reads the main table's stream, reads/updates the
+  main table (to mark outbox items as published), publishes to the bus, reports failed batches to
+  the DLQ. It cannot touch the ledger or idempotency tables.
+* ``TenantScopedDataRole``: the per-request scoped credential path of DESIGN.md section 3; see
+  ``infra/README.md`` for what it does and, as importantly, does not cover.
+
+No role gets ``Scan``: DESIGN.md forbids it on any request path, and under a ``LeadingKeys``
+condition a Scan would not even be constrained (it has no leading key). CloudWatch Logs access is
+granted per function log group by ``KehouStack`` once the functions are known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from .data import GSI1, DataTables
+from .messaging import DomainEvents
+
+ITEM_READ_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+)
+ITEM_WRITE_ACTIONS = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+)
+# TransactWriteItems / TransactGetItems have no IAM action of their own: DynamoDB authorizes each
+# element as the Put/Update/Delete/ConditionCheck/Get it contains, so the lists above cover them.
+TABLE_METADATA_ACTIONS = ("dynamodb:DescribeTable",)
+# What DynamoDB needs from the caller to use a customer-managed table key.
+TABLE_KEY_ACTIONS = (
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey*",
+    "kms:ReEncrypt*",
+    "kms:DescribeKey",
+)
+
+TENANT_TAG = "tenant"
+# IAM policy variables, not CDK tokens: evaluated by IAM against the session tag at request time.
+TENANT_LEADING_KEYS = (
+    f"T#${{aws:PrincipalTag/{TENANT_TAG}}}",
+    f"T#${{aws:PrincipalTag/{TENANT_TAG}}}#*",
+)
+
+
+def _lambda_role(scope: Construct, construct_id: str, description: str) -> iam.Role:
+    return iam.Role(
+        scope,
+        construct_id,
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=description,
+    )
+
+
+def grant_item_access(role: iam.IRole, table: dynamodb.ITable, *, index_names: Sequence[str] | None = None) -> None:
+    """Item read/write on ``table``; on its indexes too (``index_names``, ``["*"]`` for all)."""
+    resources = [table.table_arn]
+    resources += [f"{table.table_arn}/index/{name}" for name in index_names or ()]
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=[*ITEM_READ_ACTIONS, *ITEM_WRITE_ACTIONS, *TABLE_METADATA_ACTIONS],
+            resources=resources,
+        )
+    )
+
+
+def grant_table_key(role: iam.IRole, key: kms.IKey) -> None:
+    role.add_to_principal_policy(iam.PolicyStatement(actions=list(TABLE_KEY_ACTIONS), resources=[key.key_arn]))
+
+
+class FunctionRoles(Construct):
+    """The execution roles the Chalice functions run with (``manage_iam_role: false``)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: DataTables,
+        domain_events: DomainEvents,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        self.api = _lambda_role(
+            self,
+            "ApiFunctionRole",
+            "Kehou API Lambda: table-level item access, PutEvents on the Kehou bus",
+        )
+        for table in data.tables:
+            grant_item_access(self.api, table, index_names=["*"] if table is data.main else None)
+        grant_table_key(self.api, data.key)
+        domain_events.bus.grant_put_events_to(self.api)
+
+        self.dispatcher = _lambda_role(
+            self,
+            "OutboxDispatcherRole",
+            "Kehou outbox dispatcher: main table stream to the Kehou bus",
+        )
+        grant_item_access(self.dispatcher, data.main, index_names=["*"])
+        data.main.grant_stream_read(self.dispatcher)
+        grant_table_key(self.dispatcher, data.key)
+        domain_events.bus.grant_put_events_to(self.dispatcher)
+        domain_events.outbox_dlq.grant_send_messages(self.dispatcher)
+
+        self.tenant_scoped = self._tenant_scoped_data_role(data)
+
+    def _tenant_scoped_data_role(self, data: DataTables) -> iam.Role:
+        """A role whose DynamoDB item access is confined to one tenant's partitions.
+
+        The API assumes it per request (``sts:AssumeRole`` with ``Tags=[{"Key": "tenant", ...}]``,
+        tenant taken from the verified token) and uses the returned credentials for school-scoped
+        repository calls. IAM then refuses any main-table or idempotency item whose partition key is
+        not ``T#<tenant>`` or ``T#<tenant>#...``, whatever the application code asked for.
+        """
+        role = iam.Role(
+            self,
+            "TenantScopedDataRole",
+            description=(
+                "Kehou per-request credentials: main and idempotency items whose partition key "
+                "starts with T#<tenant session tag>"
+            ),
+            assumed_by=iam.PrincipalWithConditions(
+                iam.SessionTagsPrincipal(self.api),
+                conditions={
+                    # A session without a tenant tag (or with any other tag) cannot be created.
+                    "StringLike": {f"aws:RequestTag/{TENANT_TAG}": "?*"},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": [TENANT_TAG]},
+                },
+            ),
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="TenantPartitionsOnly",
+                actions=[*ITEM_READ_ACTIONS, *ITEM_WRITE_ACTIONS],
+                resources=[
+                    data.main.table_arn,
+                    f"{data.main.table_arn}/index/{GSI1}",
+                    # Idempotency records (T#<scope>#IDEM#...) are written in the same transaction
+                    # as the state change they guard, so a scoped path needs them too.
+                    data.idempotency.table_arn,
+                ],
+                conditions={
+                    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(TENANT_LEADING_KEYS)},
+                    # ForAllValues is vacuously true for a request without leading keys; deny those.
+                    "Null": {"dynamodb:LeadingKeys": "false"},
+                },
+            )
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(
+                sid="TableMetadata",
+                actions=list(TABLE_METADATA_ACTIONS),
+                resources=[data.main.table_arn, data.idempotency.table_arn],
+            )
+        )
+        grant_table_key(role, data.key)
+        self.api.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["sts:AssumeRole", "sts:TagSession"],
+                resources=[role.role_arn],
+            )
+        )
+        return role
+
+    @staticmethod
+    def grant_log_writing(role: iam.IRole, log_group: logs.ILogGroup) -> None:
+        log_group.grant_write(role)

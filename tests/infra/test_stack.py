@@ -1,0 +1,536 @@
+"""Infrastructure tests: one CDK synth per session, cfn-lint, then template assertions.
+
+The synth runs ``infra/app.py`` in a subprocess, the way ``cdk synth`` does, rather than in the test
+process: ``chalice package`` (inside ``chalice.cdk.Chalice``) imports the repository's ``app``
+module and writes the stage's environment variables into ``os.environ``, and neither may leak into
+other tests. The context is cdk.json's (feature flags) plus ``stage=dev``, and ambient AWS/CDK
+settings are removed, so the template does not depend on the machine that synthesizes it. Under
+pytest-xdist the first worker synthesizes and the others wait for it and reuse the result.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+from cfnlint.api import ManualArgs, lint_file
+
+pytestmark = pytest.mark.infra
+
+Json = dict[str, Any]
+STAGE = "dev"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+INFRA_DIR = REPO_ROOT / "infra"
+STACK_ID = STAGE  # KehouStack's construct id is its stage
+SYNTH_TIMEOUT_SECONDS = 900
+AMBIENT_SETTINGS = (
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "CDK_DEFAULT_ACCOUNT",
+    "CDK_DEFAULT_REGION",
+    "CDK_CONTEXT_JSON",
+    "CDK_OUTDIR",
+)
+if str(REPO_ROOT) not in sys.path:  # for the few tests that import infra.stacks directly
+    sys.path.append(str(REPO_ROOT))
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    """One cloud assembly: where it is, the stack template, and how long synth took."""
+
+    outdir: Path
+    template_path: Path
+    template: dict[str, Any]
+    seconds: float
+
+
+def synthesize(outdir: Path) -> float:
+    """Run ``infra/app.py`` into ``outdir``; returns the wall-clock seconds it took."""
+    context = json.loads((INFRA_DIR / "cdk.json").read_text())["context"]
+    context["stage"] = STAGE
+    env = {key: value for key, value in os.environ.items() if key not in AMBIENT_SETTINGS}
+    env.update(
+        CDK_OUTDIR=str(outdir),
+        CDK_CONTEXT_JSON=json.dumps(context),
+        AWS_EC2_METADATA_DISABLED="true",
+        JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1",
+    )
+    outdir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, str(INFRA_DIR / "app.py")],
+        cwd=outdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SYNTH_TIMEOUT_SECONDS,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    if proc.returncode != 0:
+        pytest.fail(
+            f"synth failed ({proc.returncode}):\n{proc.stdout[-4000:]}\n{proc.stderr[-8000:]}",
+            pytrace=False,
+        )
+    return seconds
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by all workers of this run, fresh for every run
+    outdir = base / "kehou-cdk-out"
+    done = base / "kehou-cdk-out.done"
+    with open(base / "kehou-cdk-out.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                done.write_text(json.dumps({"seconds": synthesize(outdir)}))
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    template_path = outdir / f"{STACK_ID}.template.json"
+    return Synthesized(
+        outdir=outdir,
+        template_path=template_path,
+        template=json.loads(template_path.read_text()),
+        seconds=float(json.loads(done.read_text())["seconds"]),
+    )
+
+
+# cfn-lint warnings we accept; each one must also be listed and justified in infra/README.md.
+ALLOWED_CFN_LINT_WARNINGS: frozenset[str] = frozenset()
+# The only actions any policy may grant on Resource "*", and why.
+ALLOWED_ON_ANY_RESOURCE = {
+    "dynamodb:ListStreams",  # has no resource-level permissions (stream read of the dispatcher)
+    "sns:Publish",  # Cognito's SMS role (verification codes, SMS MFA); SMS has no topic ARN
+}
+API_FUNCTION = "APIHandler"
+DISPATCHER_FUNCTION = "OutboxDispatcher"
+TENANT_LEADING_KEYS = ["T#${aws:PrincipalTag/tenant}", "T#${aws:PrincipalTag/tenant}#*"]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers over the raw template
+
+
+@pytest.fixture(scope="module")
+def raw(synthesized: Synthesized) -> Json:
+    return synthesized.template
+
+
+@pytest.fixture(scope="module")
+def template(raw: Json) -> Template:
+    return Template.from_json(raw)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resources(raw: Json, resource_type: str) -> dict[str, Json]:
+    return {key: res for key, res in raw["Resources"].items() if res["Type"] == resource_type}
+
+
+def _output_target(raw: Json, output: str) -> str:
+    """Logical id of the resource an output points at (``Ref`` or ``Fn::GetAtt``)."""
+    value = raw["Outputs"][output]["Value"]
+    if "Ref" in value:
+        return str(value["Ref"])
+    return str(value["Fn::GetAtt"][0])
+
+
+def _getatt_arn(logical_id: str) -> Json:
+    return {"Fn::GetAtt": [logical_id, "Arn"]}
+
+
+def _role_of(function: Json) -> str:
+    role = function["Properties"]["Role"]
+    assert set(role) == {"Fn::GetAtt"} and role["Fn::GetAtt"][1] == "Arn", role
+    return str(role["Fn::GetAtt"][0])
+
+
+def _all_statements(raw: Json) -> Iterator[tuple[str, Json]]:
+    """(policy owner, statement) for every identity-policy statement in the template."""
+    for logical_id, res in raw["Resources"].items():
+        props = res.get("Properties", {})
+        documents: list[Json] = []
+        if res["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            documents.append(props["PolicyDocument"])
+        if res["Type"] == "AWS::IAM::Role":
+            documents.extend(p["PolicyDocument"] for p in props.get("Policies", []))
+        for document in documents:
+            for statement in document["Statement"]:
+                yield logical_id, statement
+
+
+def _role_statements(raw: Json, role_id: str) -> list[Json]:
+    statements: list[Json] = []
+    for res in _resources(raw, "AWS::IAM::Policy").values():
+        if {"Ref": role_id} in res["Properties"].get("Roles", []):
+            statements.extend(res["Properties"]["PolicyDocument"]["Statement"])
+    for policy in raw["Resources"][role_id]["Properties"].get("Policies", []):
+        statements.extend(policy["PolicyDocument"]["Statement"])
+    return statements
+
+
+def _actions(statements: list[Json]) -> set[str]:
+    return {action for s in statements for action in _as_list(s["Action"])}
+
+
+def _canonical(values: list[Any]) -> list[str]:
+    """Order-insensitive comparison of policy elements (CDK sorts and merges statements)."""
+    return sorted(json.dumps(v, sort_keys=True) for v in values)
+
+
+def _functions(raw: Json) -> dict[str, Json]:
+    return _resources(raw, "AWS::Serverless::Function")
+
+
+# ---------------------------------------------------------------------------------------------
+# cfn-lint
+
+
+def test_cfn_lint_reports_no_errors(synthesized: Synthesized) -> None:
+    matches = lint_file(synthesized.template_path, config=ManualArgs(regions=["us-east-1"]))
+    findings = [f"{m.rule.id} line {m.linenumber}: {m.message}" for m in matches]
+    errors = [f for m, f in zip(matches, findings, strict=True) if m.rule.id.startswith("E")]
+    unexpected_warnings = [
+        f
+        for m, f in zip(matches, findings, strict=True)
+        if m.rule.id.startswith("W") and m.rule.id not in ALLOWED_CFN_LINT_WARNINGS
+    ]
+    assert errors == [], "\n".join(errors)
+    assert unexpected_warnings == [], "\n".join(unexpected_warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+def test_main_table_keys_indexes_and_stream(template: Template, raw: Json) -> None:
+    main = _output_target(raw, "MainTableName")
+    props = raw["Resources"][main]["Properties"]
+    assert props["KeySchema"] == [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ]
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    indexes = {gsi["IndexName"]: gsi for gsi in props["GlobalSecondaryIndexes"]}
+    assert indexes == {
+        "gsi1": {
+            "IndexName": "gsi1",
+            "KeySchema": [
+                {"AttributeName": "gsi1pk", "KeyType": "HASH"},
+                {"AttributeName": "gsi1sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+        "outbox_pending": {
+            "IndexName": "outbox_pending",
+            "KeySchema": [
+                {"AttributeName": "op_pk", "KeyType": "HASH"},
+                {"AttributeName": "op_sk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+    }
+    assert {(a["AttributeName"], a["AttributeType"]) for a in props["AttributeDefinitions"]} == {
+        ("pk", "S"),
+        ("sk", "S"),
+        ("gsi1pk", "S"),
+        ("gsi1sk", "S"),
+        ("op_pk", "S"),
+        ("op_sk", "S"),
+    }
+    template.resource_count_is("AWS::DynamoDB::Table", 3)
+
+
+def test_idempotency_table_has_ttl_and_partition_key_only(raw: Json) -> None:
+    props = raw["Resources"][_output_target(raw, "IdempotencyTableName")]["Properties"]
+    assert props["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+
+
+def test_ledger_is_its_own_table(raw: Json) -> None:
+    ledger = _output_target(raw, "LedgerTableName")
+    assert ledger not in {_output_target(raw, "MainTableName"), _output_target(raw, "IdempotencyTableName")}
+    assert raw["Resources"][ledger]["Properties"]["KeySchema"] == [
+        {"AttributeName": "pk", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ]
+
+
+@pytest.mark.parametrize("output", ["MainTableName", "IdempotencyTableName", "LedgerTableName"])
+def test_every_table_is_retained_recoverable_and_encrypted_with_the_data_key(
+    template: Template, raw: Json, output: str
+) -> None:
+    table = raw["Resources"][_output_target(raw, output)]
+    (key_id,) = _resources(raw, "AWS::KMS::Key")
+    assert raw["Resources"][key_id]["Properties"]["EnableKeyRotation"] is True
+    assert raw["Resources"][key_id]["DeletionPolicy"] == "Retain"
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["Properties"]["SSESpecification"] == {
+        "SSEEnabled": True,
+        "SSEType": "KMS",
+        "KMSMasterKeyId": _getatt_arn(key_id),
+    }
+    template.has_resource("AWS::DynamoDB::Table", {"DeletionPolicy": "Retain"})
+
+
+# ---------------------------------------------------------------------------------------------
+# events and the outbox
+
+
+def test_event_bus_and_archive(template: Template, raw: Json) -> None:
+    template.has_resource_properties("AWS::Events::EventBus", {"Name": f"kehou-events-{STAGE}"})
+    bus = _output_target(raw, "EventBusName")
+    template.has_resource_properties(
+        "AWS::Events::Archive", {"SourceArn": _getatt_arn(bus), "RetentionDays": Match.any_value()}
+    )
+
+
+def test_outbox_stream_mapping_targets_the_dispatcher_with_a_dlq(template: Template, raw: Json) -> None:
+    (mapping,) = _resources(raw, "AWS::Lambda::EventSourceMapping").values()
+    props = mapping["Properties"]
+    assert {"Fn::GetAtt": [DISPATCHER_FUNCTION, "Arn"]} in _nested_values(props["FunctionName"])
+    assert props["EventSourceArn"] == {"Fn::GetAtt": [_output_target(raw, "MainTableName"), "StreamArn"]}
+    assert props["BisectBatchOnFunctionError"] is True
+    assert 1 <= props["MaximumRetryAttempts"] <= 10
+    assert props["StartingPosition"] == "TRIM_HORIZON"
+    patterns = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert patterns == [{"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["OutboxEvent"]}}}}]
+    dlq = props["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+    assert raw["Resources"][dlq]["Type"] == "AWS::SQS::Queue"
+    template.has_resource_properties(
+        "AWS::SQS::Queue", {"SqsManagedSseEnabled": True, "MessageRetentionPeriod": 1209600}
+    )
+
+
+def _nested_values(value: Any) -> Iterator[Any]:
+    yield value
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _nested_values(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _nested_values(item)
+
+
+# ---------------------------------------------------------------------------------------------
+# identity
+
+
+def test_user_pool_custom_attributes_and_phone_alias(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "Schema": Match.array_with(
+                [
+                    Match.object_like({"Name": name, "AttributeDataType": "String", "Mutable": True})
+                    for name in ("roles", "tenant", "district")
+                ]
+            ),
+            "AliasAttributes": Match.array_with(["phone_number"]),
+            "AutoVerifiedAttributes": Match.array_with(["phone_number"]),
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+        },
+    )
+
+
+def test_app_client_reads_but_never_writes_the_authorization_claims(raw: Json) -> None:
+    (client,) = _resources(raw, "AWS::Cognito::UserPoolClient").values()
+    props = client["Properties"]
+    assert props["ClientName"] == "kehou-api"
+    assert props["GenerateSecret"] is False
+    assert {"custom:roles", "custom:tenant", "custom:district"} <= set(props["ReadAttributes"])
+    assert not [a for a in props["WriteAttributes"] if a.startswith("custom:")]
+    assert props["AllowedOAuthFlowsUserPoolClient"] is False
+
+
+# ---------------------------------------------------------------------------------------------
+# the Chalice functions
+
+
+def test_chalice_functions_are_packaged(raw: Json) -> None:
+    assert {API_FUNCTION, DISPATCHER_FUNCTION} <= set(_functions(raw))
+    assert raw["Transform"] == "AWS::Serverless-2016-10-31"
+
+
+@pytest.mark.parametrize("function", [API_FUNCTION, DISPATCHER_FUNCTION])
+def test_function_environment(raw: Json, function: str) -> None:
+    env = raw["Resources"][function]["Properties"]["Environment"]["Variables"]
+    pool = _output_target(raw, "UserPoolId")
+    issuer = {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [pool, "ProviderURL"]}]]}
+    assert env["KEHOU_DEV_SIGNIN"] == "false"
+    assert env["KEHOU_STAGE"] == STAGE
+    assert env["KEHOU_MAIN_TABLE"] == {"Ref": _output_target(raw, "MainTableName")}
+    assert env["KEHOU_IDEMPOTENCY_TABLE"] == {"Ref": _output_target(raw, "IdempotencyTableName")}
+    assert env["KEHOU_LEDGER_TABLE"] == {"Ref": _output_target(raw, "LedgerTableName")}
+    assert env["KEHOU_EVENT_BUS"] == {"Ref": _output_target(raw, "EventBusName")}
+    assert env["KEHOU_OIDC_ISSUER"] == issuer
+    assert env["KEHOU_OIDC_AUDIENCE"] == {"Ref": _output_target(raw, "UserPoolClientId")}
+    assert env["KEHOU_OIDC_JWKS_URL"] == {
+        "Fn::Join": ["", ["https://", {"Fn::GetAtt": [pool, "ProviderURL"]}, "/.well-known/jwks.json"]]
+    }
+    assert env["KEHOU_TENANT_SCOPED_ROLE_ARN"] == _getatt_arn(_output_target(raw, "TenantScopedDataRoleArn"))
+    assert env["POWERTOOLS_SERVICE_NAME"] == "kehou"
+
+
+def test_every_function_signs_in_the_production_way(raw: Json) -> None:
+    for name, function in _functions(raw).items():
+        env = function["Properties"]["Environment"]["Variables"]
+        assert env["KEHOU_DEV_SIGNIN"] == "false", name
+
+
+def test_functions_use_our_roles_and_their_own_log_groups(raw: Json) -> None:
+    roles = _resources(raw, "AWS::IAM::Role")
+    assert "DefaultRole" not in raw["Resources"]  # chalice's managed role is switched off
+    api_role = _role_of(raw["Resources"][API_FUNCTION])
+    dispatcher_role = _role_of(raw["Resources"][DISPATCHER_FUNCTION])
+    assert api_role in roles and dispatcher_role in roles and api_role != dispatcher_role
+    for name, function in _functions(raw).items():
+        log_group = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert raw["Resources"][log_group]["Properties"]["RetentionInDays"] > 0
+        log_statements = [
+            s for s in _role_statements(raw, _role_of(function)) if "logs:PutLogEvents" in _as_list(s["Action"])
+        ]
+        assert {"Fn::GetAtt": [log_group, "Arn"]} in [s["Resource"] for s in log_statements], name
+
+
+# ---------------------------------------------------------------------------------------------
+# IAM
+
+
+def test_no_wildcard_actions_and_nothing_sensitive_on_any_resource(raw: Json) -> None:
+    for owner, statement in _all_statements(raw):
+        actions = _as_list(statement["Action"])
+        assert not [a for a in actions if a == "*" or a.endswith(":*")], (owner, statement)
+        if "*" in _as_list(statement.get("Resource", [])):
+            assert set(actions) <= ALLOWED_ON_ANY_RESOURCE, (owner, statement)
+        assert "dynamodb:Scan" not in actions, (owner, statement)
+
+
+def test_no_role_attaches_managed_policies(raw: Json) -> None:
+    # AWS managed policies (e.g. AWSLambdaBasicExecutionRole: logs on every group) are broader
+    # than the inline grants this stack writes out action by action.
+    for role_id, role in _resources(raw, "AWS::IAM::Role").items():
+        assert "ManagedPolicyArns" not in role["Properties"], role_id
+    assert not _resources(raw, "AWS::IAM::ManagedPolicy")
+
+
+def test_put_events_only_on_the_kehou_bus(raw: Json) -> None:
+    bus_arn = _getatt_arn(_output_target(raw, "EventBusName"))
+    put_events = [s for _, s in _all_statements(raw) if "events:PutEvents" in _as_list(s["Action"])]
+    assert put_events
+    for statement in put_events:
+        assert _as_list(statement["Resource"]) == [bus_arn], statement
+
+
+def test_only_the_dispatcher_reads_the_stream(raw: Json) -> None:
+    stream_actions = {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"}
+    dispatcher_role = _role_of(raw["Resources"][DISPATCHER_FUNCTION])
+    readers = {owner for owner, s in _all_statements(raw) if stream_actions & set(_as_list(s["Action"]))}
+    owners = {
+        policy_id
+        for policy_id, res in _resources(raw, "AWS::IAM::Policy").items()
+        if {"Ref": dispatcher_role} in res["Properties"]["Roles"]
+    }
+    assert readers and readers <= owners
+    stream_statements = [
+        s for s in _role_statements(raw, dispatcher_role) if stream_actions & set(_as_list(s["Action"]))
+    ]
+    main = _output_target(raw, "MainTableName")
+    assert [s["Resource"] for s in stream_statements] == [{"Fn::GetAtt": [main, "StreamArn"]}]
+
+
+def test_api_role_table_access_is_limited_to_the_three_tables(raw: Json) -> None:
+    api_role = _role_of(raw["Resources"][API_FUNCTION])
+    tables = [_output_target(raw, o) for o in ("MainTableName", "IdempotencyTableName", "LedgerTableName")]
+    allowed = [_getatt_arn(t) for t in tables]
+    main_indexes = {"Fn::Join": ["", [_getatt_arn(tables[0]), "/index/*"]]}
+    for statement in _role_statements(raw, api_role):
+        if any(a.startswith("dynamodb:") for a in _as_list(statement["Action"])):
+            for resource in _as_list(statement["Resource"]):
+                assert resource in allowed or resource == main_indexes, resource
+    dispatcher_role = _role_of(raw["Resources"][DISPATCHER_FUNCTION])
+    dispatcher_resources = [r for s in _role_statements(raw, dispatcher_role) for r in _as_list(s["Resource"])]
+    assert _getatt_arn(tables[2]) not in dispatcher_resources  # no ledger for the dispatcher
+
+
+def test_tenant_scoped_role_conditions_items_on_leading_keys(raw: Json) -> None:
+    scoped = _output_target(raw, "TenantScopedDataRoleArn")
+    api_role = _role_of(raw["Resources"][API_FUNCTION])
+    item_statements = [s for s in _role_statements(raw, scoped) if "dynamodb:GetItem" in _as_list(s["Action"])]
+    assert len(item_statements) == 1
+    (statement,) = item_statements
+    assert statement["Condition"]["ForAllValues:StringLike"] == {"dynamodb:LeadingKeys": TENANT_LEADING_KEYS}
+    assert statement["Condition"]["Null"] == {"dynamodb:LeadingKeys": "false"}
+    main = _getatt_arn(_output_target(raw, "MainTableName"))
+    scoped_resources = [
+        main,
+        {"Fn::Join": ["", [main, "/index/gsi1"]]},  # not outbox_pending: its key is no tenant's
+        _getatt_arn(_output_target(raw, "IdempotencyTableName")),
+    ]  # and not the ledger
+    assert _canonical(statement["Resource"]) == _canonical(scoped_resources)
+    # every item action the role has is under that condition
+    unconditioned = [
+        s
+        for s in _role_statements(raw, scoped)
+        if "Condition" not in s and any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))
+    ]
+    assert _actions(unconditioned) <= {"dynamodb:DescribeTable"}
+
+    (trust,) = raw["Resources"][scoped]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"AWS": _getatt_arn(api_role)}
+    assert set(trust["Action"]) == {"sts:AssumeRole", "sts:TagSession"}
+    assert trust["Condition"]["StringLike"] == {"aws:RequestTag/tenant": "?*"}
+    assert any(
+        s["Resource"] == _getatt_arn(scoped) and "sts:AssumeRole" in _as_list(s["Action"])
+        for s in _role_statements(raw, api_role)
+    )
+
+
+def test_outputs(raw: Json) -> None:
+    assert {
+        "ApiUrl",
+        "EventBusName",
+        "MainTableName",
+        "IdempotencyTableName",
+        "LedgerTableName",
+        "UserPoolId",
+        "UserPoolClientId",
+    } <= set(raw["Outputs"])
+    assert "execute-api" in json.dumps(raw["Outputs"]["ApiUrl"]["Value"])
+
+
+def test_stage_names_are_validated() -> None:
+    from infra.stacks.kehou_stack import validate_stage
+
+    assert validate_stage("prod") == "prod"
+    for bad in ("", "Prod", "dev/1", "a" * 17, "1dev"):
+        with pytest.raises(ValueError):
+            validate_stage(bad)
+
+
+def test_synth_is_fast_enough_for_ci(synthesized: Synthesized) -> None:
+    # Generous bound: ~20-30 s measured on 2 cores, most of it pip-downloading Lambda wheels.
+    assert synthesized.seconds < 300
