@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chalicelib.core.identity import Role
 
-from . import issuer, seed
+from . import issuer, processes, seed
 from .paths import ROOT, state_dir
 from .stack import LocalStack, Ports, port_taken
 
@@ -95,11 +95,7 @@ def serve(port: int) -> int:
             print("devstack: stopping…", flush=True)
             return 0
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            processes.stop(proc)
 
 
 def _stop_on_signals() -> None:

@@ -12,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from . import processes
 from .paths import ROOT
 
 
@@ -64,12 +65,7 @@ class DynamoDBLocal:
         raise RuntimeError(f"DynamoDB Local did not start on port {self.port} within {timeout}s")
 
     def stop(self) -> None:
-        if self._proc and self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
+        processes.stop(self._proc)
         self._proc = None
 
 

@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from chalicelib.core.clock import Clock, SystemClock
 from chalicelib.core.config import Settings
 from chalicelib.core.ids import new_id
 
 if TYPE_CHECKING:
-    from chalicelib.core.outbox import EventPublisher
+    from chalicelib.core.outbox import EventPublisher, OutboxDispatcher
     from chalicelib.core.tokens import TokenVerifier
     from chalicelib.tenants.services import TenantsService
 
 
 @dataclass
 class Container:
+    """Builds collaborators on first use: a request pays only for what its route needs.
+
+    ``publisher`` and ``verifier`` may be given (tests swap the edges); otherwise the EventBridge
+    publisher and the JWKS verifier are made from the settings.
+    """
+
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     publisher: EventPublisher | None = None
@@ -27,24 +34,41 @@ class Container:
     drain_inline: bool = False
 
     def __post_init__(self) -> None:
-        # Imported here, not at module level: the container is built on the first request, and
-        # these pull in pydantic models, PynamoDB models and JWT crypto (cold-start budget).
+        # Imported here, not at module level: importing ``app`` stays cheap (cold-start budget).
         from pynamodb.connection import Connection
 
-        from chalicelib.core.outbox import EventBridgePublisher, OutboxDispatcher
         from chalicelib.core.store import bind_tables
-        from chalicelib.core.tokens import TokenVerifier
-        from chalicelib.tenants import models as _tenant_models  # noqa: F401  (registers models before binding)
 
         bind_tables(self.settings)
         self.connection = Connection(region=self.settings.region, host=self.settings.dynamodb_endpoint)
-        if self.verifier is None:
-            s = self.settings
-            self.verifier = TokenVerifier(s.oidc_issuer, s.oidc_audience, s.oidc_jwks_url)
-        if self.publisher is None:
-            self.publisher = EventBridgePublisher(self._events_client(), self.settings.event_bus)
-        self.dispatcher = OutboxDispatcher(self.publisher)
-        self.tenants = self.tenants_service()
+
+    @cached_property
+    def auth(self) -> TokenVerifier:
+        from chalicelib.core.tokens import TokenVerifier
+
+        s = self.settings
+        return self.verifier or TokenVerifier(s.oidc_issuer, s.oidc_audience, s.oidc_jwks_url)
+
+    @cached_property
+    def events(self) -> EventPublisher:
+        if self.publisher is not None:
+            return self.publisher
+        import boto3  # only the dispatcher path needs an EventBridge client
+
+        from chalicelib.core.outbox import EventBridgePublisher
+
+        client = boto3.client("events", region_name=self.settings.region, endpoint_url=self.settings.events_endpoint)
+        return EventBridgePublisher(client, self.settings.event_bus)
+
+    @cached_property
+    def dispatcher(self) -> OutboxDispatcher:
+        from chalicelib.core.outbox import OutboxDispatcher
+
+        return OutboxDispatcher(self.events)
+
+    @cached_property
+    def tenants(self) -> TenantsService:
+        return self.tenants_service()
 
     def tenants_service(self, ids: Callable[[], str] = new_id) -> TenantsService:
         """A TenantsService on this container's wiring; ``ids`` lets the devstack seed fixed ids."""
@@ -52,11 +76,6 @@ class Container:
 
         after: Callable[[], None] = self._drain if self.drain_inline else (lambda: None)
         return TenantsService(self.connection, self.clock, after_commit=after, ids=ids)
-
-    def _events_client(self) -> Any:
-        import boto3  # imported here: only the dispatcher path needs an EventBridge client
-
-        return boto3.client("events", region_name=self.settings.region, endpoint_url=self.settings.events_endpoint)
 
     def _drain(self) -> None:
         from chalicelib.core.logging import logger

@@ -109,7 +109,7 @@ def _handle(request: Request, op: Operation, fn: Handler, params: dict[str, str]
     logger.append_keys(request_id=request_id, tenant_id=None)
     try:
         c = container.get()
-        principal = ANONYMOUS if op.public else c.verifier.verify(headers.get("authorization"))  # type: ignore[union-attr]
+        principal = ANONYMOUS if op.public else c.auth.verify(headers.get("authorization"))
         logger.append_keys(tenant_id=principal.tenant or principal.district)
         if not op.public:
             c.tenants.ensure_tenant_active(principal)

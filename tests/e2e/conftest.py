@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, expect, sync_playwright
 
-from devstack import seed
+from devstack import processes, seed
 from devstack.paths import ROOT
 from devstack.stack import LocalStack, free_port
 
@@ -88,12 +88,7 @@ def base_url(seeded: LocalStack) -> Iterator[str]:
         _wait_healthy(url, proc, log)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        processes.stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -33,7 +33,7 @@ def _pending_for(tenant_id: str) -> list[OutboxEvent]:
 
 def test_event_is_not_lost_when_publishing_fails_first(container: Container, event_tap: EventTap, world: World) -> None:
     event_tap.drain()
-    flaky = FailingOnce(container.publisher)  # type: ignore[arg-type]
+    flaky = FailingOnce(container.events)
     dispatcher = OutboxDispatcher(flaky)
     svc = TenantsService(container.connection, container.clock)  # no inline drain: we drive it
     platform = Principal("p", frozenset({Role.PLATFORM_ADMIN}))
@@ -83,7 +83,7 @@ def test_stream_dispatch_publishes_inserted_outbox_items(container: Container, e
     item = _pending_for(district.district_id)[0]
     record: dict[str, Any] = {"eventName": "INSERT", "dynamodb": {"NewImage": item.serialize()}}
     modify = {"eventName": "MODIFY", "dynamodb": {"NewImage": item.serialize()}}
-    assert OutboxDispatcher(container.publisher).dispatch_stream([record, modify]) == 1  # type: ignore[arg-type]
+    assert OutboxDispatcher(container.events).dispatch_stream([record, modify]) == 1
     assert _pending_for(district.district_id) == []
     assert [m["detail-type"] for m in event_tap.drain() if m["detail"].get("tenant_id") == district.district_id] == [
         "DistrictCreated"
