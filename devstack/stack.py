@@ -67,6 +67,10 @@ class LocalStack:
             oidc_issuer=f"http://127.0.0.1:{self.ports.issuer}",
             oidc_jwks_url=f"http://127.0.0.1:{self.ports.issuer}/.well-known/jwks.json",
             dev_signin=True,
+            # moto's STS issues the per-request tenant credentials; DynamoDB Local accepts any
+            # credentials, so the scoped path runs everywhere even though only AWS enforces it.
+            tenant_scoped_role_arn=f"arn:aws:iam::123456789012:role/{self.prefix}-tenant-scoped",
+            sts_endpoint=f"http://127.0.0.1:{self.ports.moto}",
         )
 
     @property
@@ -87,6 +91,8 @@ class LocalStack:
             "KEHOU_OIDC_AUDIENCE": s.oidc_audience,
             "KEHOU_OIDC_JWKS_URL": s.oidc_jwks_url,
             "KEHOU_DEV_SIGNIN": "true" if s.dev_signin else "false",
+            "KEHOU_TENANT_SCOPED_ROLE_ARN": s.tenant_scoped_role_arn or "",
+            "KEHOU_STS_ENDPOINT": s.sts_endpoint or "",
         }
 
     def busy_ports(self) -> list[int]:

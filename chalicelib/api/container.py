@@ -9,10 +9,13 @@ from typing import TYPE_CHECKING
 
 from chalicelib.core.clock import Clock, SystemClock
 from chalicelib.core.config import Settings
+from chalicelib.core.identity import Role
 from chalicelib.core.ids import new_id
 
 if TYPE_CHECKING:
+    from chalicelib.core.identity import Principal
     from chalicelib.core.outbox import EventPublisher, OutboxDispatcher
+    from chalicelib.core.scoped_access import StsCredentialBroker
     from chalicelib.core.tokens import TokenVerifier
     from chalicelib.tenants.services import TenantsService
 
@@ -35,12 +38,35 @@ class Container:
 
     def __post_init__(self) -> None:
         # Imported here, not at module level: importing ``app`` stays cheap (cold-start budget).
-        from pynamodb.connection import Connection
-
-        from chalicelib.core.store import bind_tables
+        from chalicelib.core.store import DataAccess, bind_tables
 
         bind_tables(self.settings)
-        self.connection = Connection(region=self.settings.region, host=self.settings.dynamodb_endpoint)
+        self.data = DataAccess(self.settings)
+
+    @cached_property
+    def broker(self) -> StsCredentialBroker | None:
+        """Issues tenant-scoped credentials when a scoped role is configured (always in AWS)."""
+        if not self.settings.tenant_scoped_role_arn:
+            return None
+        import boto3
+
+        from chalicelib.core.scoped_access import StsCredentialBroker
+
+        sts = boto3.client("sts", region_name=self.settings.region, endpoint_url=self.settings.sts_endpoint)
+        return StsCredentialBroker(sts, self.settings.tenant_scoped_role_arn, self.clock)
+
+    def scope_to(self, principal: Principal | None) -> None:
+        """Make this request's DynamoDB calls use the caller's tenant-scoped credentials, if any.
+
+        District and platform admins work across tenants and keep the function's own role; the
+        application's object checks (404 for others' objects) apply to them as to everyone.
+        """
+        if principal is None or self.broker is None or not principal.tenant or not principal.roles:
+            self.data.use(None)
+        elif principal.is_platform_admin or principal.has(Role.DISTRICT_ADMIN):
+            self.data.use(None)
+        else:
+            self.data.use(self.broker.credentials_for(principal.tenant))
 
     @cached_property
     def auth(self) -> TokenVerifier:
@@ -75,13 +101,14 @@ class Container:
         from chalicelib.tenants.services import TenantsService
 
         after: Callable[[], None] = self._drain if self.drain_inline else (lambda: None)
-        return TenantsService(self.connection, self.clock, after_commit=after, ids=ids)
+        return TenantsService(self.data.connection, self.clock, after_commit=after, ids=ids)
 
     def _drain(self) -> None:
         from chalicelib.core.logging import logger
 
         try:
-            self.dispatcher.drain()
+            with self.data.unscoped():
+                self.dispatcher.drain()
         except Exception:  # the event stays pending and is retried on the next drain
             logger.exception("outbox drain failed; events stay pending")
 

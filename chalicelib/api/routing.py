@@ -19,10 +19,11 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 
 from chalicelib.core import i18n
-from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.core.errors import DomainError, NotFound, ValidationFailed
 from chalicelib.core.identity import Principal
 from chalicelib.core.logging import logger
 from chalicelib.core.request_scope import request_scope
+from chalicelib.core.scoped_access import is_access_denied
 
 from . import container
 
@@ -111,6 +112,7 @@ def _handle(request: Request, op: Operation, fn: Handler, params: dict[str, str]
         c = container.get()
         principal = ANONYMOUS if op.public else c.auth.verify(headers.get("authorization"))
         logger.append_keys(tenant_id=principal.tenant or principal.district)
+        c.scope_to(None if op.public else principal)
         if not op.public:
             c.tenants.ensure_tenant_active(principal)
         call = Call(request, principal, locale, headers=headers)
@@ -122,9 +124,14 @@ def _handle(request: Request, op: Operation, fn: Handler, params: dict[str, str]
         response = result if isinstance(result, Response) else json_response(result, op.status)
     except DomainError as err:
         response = error_response(err, locale)
-    except Exception:  # never leak internals; the log has the stack trace
-        logger.exception("unhandled error")
-        response = error_response(DomainError(code="internal_error"), locale, status=500)
+    except Exception as exc:  # never leak internals; the log has the stack trace
+        if is_access_denied(exc):
+            # IAM refused a key outside the caller's tenant (scoped credentials): same as missing.
+            logger.warning("tenant-scoped access denied", extra={"route": op.path})
+            response = error_response(NotFound(), locale)
+        else:
+            logger.exception("unhandled error")
+            response = error_response(DomainError(code="internal_error"), locale, status=500)
     logger.info(
         "request",
         extra={

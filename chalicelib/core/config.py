@@ -27,6 +27,9 @@ class Settings:
     oidc_issuer: str = "http://127.0.0.1:8011"
     oidc_audience: str = "kehou-api"
     oidc_jwks_url: str = "http://127.0.0.1:8011/.well-known/jwks.json"
+    # Role assumed per request for a school's own people (DynamoDB LeadingKeys-scoped); see infra/.
+    tenant_scoped_role_arn: str | None = None
+    sts_endpoint: str | None = None
     # Only the devstack issuer offers password-less sign-in; never enabled in a deployed stage.
     dev_signin: bool = False
     log_level: str = "INFO"
@@ -49,5 +52,7 @@ class Settings:
             oidc_audience=e.get("KEHOU_OIDC_AUDIENCE", d.oidc_audience),
             oidc_jwks_url=e.get("KEHOU_OIDC_JWKS_URL", d.oidc_jwks_url),
             dev_signin=_flag(e.get("KEHOU_DEV_SIGNIN")),
+            tenant_scoped_role_arn=e.get("KEHOU_TENANT_SCOPED_ROLE_ARN") or None,
+            sts_endpoint=e.get("KEHOU_STS_ENDPOINT") or None,
             log_level=e.get("KEHOU_LOG_LEVEL", d.log_level),
         )

@@ -41,12 +41,12 @@ class Invitation:
 class TenantsService:
     def __init__(
         self,
-        connection: Connection,
+        connection: Callable[[], Connection],
         clock: Clock,
         after_commit: Callable[[], None] | None = None,
         ids: Callable[[], str] = new_id,
     ):
-        self._conn = connection
+        self._conn = connection  # asked per transaction: credentials may be scoped per request
         self._clock = clock
         self._after_commit = after_commit or (lambda: None)
         self._ids = ids  # injectable so the devstack can seed with fixed, documented ids
@@ -271,7 +271,7 @@ class TenantsService:
     # -- helpers -------------------------------------------------------------------------------
 
     def _tx(self) -> TransactWrite:
-        return TransactWrite(connection=self._conn)
+        return TransactWrite(connection=self._conn())
 
     def _load_district(self, district_id: str) -> District:
         if not is_id(district_id):

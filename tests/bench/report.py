@@ -55,7 +55,7 @@ def coldstart_section(c: ColdStart) -> str:
             (f"python -c '{coldstart.APP_IMPORT}'", f"{c.app_ms:.1f}", f"{c.app_cpu_ms:.1f}"),
             ("ratio app / baseline", f"{c.ratio:.2f}", f"{c.cpu_ratio:.2f}"),
             (
-                "import app + container + first GET /health",
+                "import app + first request + auth/services/schemas",
                 f"{c.first_request_ms:.1f}",
                 f"{c.first_request_cpu_ms:.1f}",
             ),

@@ -42,7 +42,7 @@ def test_request_logs_are_json_with_ids_and_no_personal_data(api: Api, world: Wo
 
 
 def test_concurrent_provisioning_with_one_key_creates_one_school(container: Container, world: World) -> None:
-    svc = TenantsService(container.connection, container.clock)
+    svc = TenantsService(container.data.connection, container.clock)
     admin = Principal("da", frozenset({Role.DISTRICT_ADMIN}), district=world.district_id)
     cmd = schemas.SchoolCreate.model_validate(school_body())
     key = uuid.uuid4().hex
@@ -59,7 +59,7 @@ def test_concurrent_provisioning_with_one_key_creates_one_school(container: Cont
 
 
 def test_concurrent_provisioning_of_one_code_lets_exactly_one_win(container: Container, world: World) -> None:
-    svc = TenantsService(container.connection, container.clock)
+    svc = TenantsService(container.data.connection, container.clock)
     admin = Principal("da", frozenset({Role.DISTRICT_ADMIN}), district=world.district_id)
     code = f"R{uuid.uuid4().hex[:6]}"
 

@@ -35,7 +35,7 @@ def test_event_is_not_lost_when_publishing_fails_first(container: Container, eve
     event_tap.drain()
     flaky = FailingOnce(container.events)
     dispatcher = OutboxDispatcher(flaky)
-    svc = TenantsService(container.connection, container.clock)  # no inline drain: we drive it
+    svc = TenantsService(container.data.connection, container.clock)  # no inline drain: we drive it
     platform = Principal("p", frozenset({Role.PLATFORM_ADMIN}))
     district = svc.create_district(platform, schemas.DistrictCreate(name="事件测试区"))
 
@@ -78,7 +78,7 @@ def test_failed_change_writes_no_event(api: Api, container: Container, world: Wo
 
 def test_stream_dispatch_publishes_inserted_outbox_items(container: Container, event_tap: EventTap) -> None:
     event_tap.drain()
-    svc = TenantsService(container.connection, container.clock)
+    svc = TenantsService(container.data.connection, container.clock)
     district = svc.create_district(Principal("p", frozenset({Role.PLATFORM_ADMIN})), schemas.DistrictCreate(name="流"))
     item = _pending_for(district.district_id)[0]
     record: dict[str, Any] = {"eventName": "INSERT", "dynamodb": {"NewImage": item.serialize()}}
