@@ -10,12 +10,15 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import container, system, tenants, web
+from chalicelib.api import calendar, catalog, container, roster, system, tenants, web
 from chalicelib.core.config import Settings
 
 app = Chalice(app_name="kehou")
 app.register_blueprint(system.bp)
 app.register_blueprint(tenants.bp)
+app.register_blueprint(roster.bp)
+app.register_blueprint(calendar.bp)
+app.register_blueprint(catalog.bp)
 app.register_blueprint(web.bp)
 
 

@@ -71,6 +71,8 @@ class LocalStack:
             # credentials, so the scoped path runs everywhere even though only AWS enforces it.
             tenant_scoped_role_arn=f"arn:aws:iam::123456789012:role/{self.prefix}-tenant-scoped",
             sts_endpoint=f"http://127.0.0.1:{self.ports.moto}",
+            kms_endpoint=f"http://127.0.0.1:{self.ports.moto}",
+            kms_alias_prefix=f"alias/{self.prefix}/tenant/",
         )
 
     @property
@@ -93,6 +95,8 @@ class LocalStack:
             "KEHOU_DEV_SIGNIN": "true" if s.dev_signin else "false",
             "KEHOU_TENANT_SCOPED_ROLE_ARN": s.tenant_scoped_role_arn or "",
             "KEHOU_STS_ENDPOINT": s.sts_endpoint or "",
+            "KEHOU_KMS_ENDPOINT": s.kms_endpoint or "",
+            "KEHOU_KMS_ALIAS_PREFIX": s.kms_alias_prefix,
         }
 
     def busy_ports(self) -> list[int]:

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from chalicelib.core.outbox import EventPublisher, OutboxDispatcher
     from chalicelib.core.scoped_access import StsCredentialBroker
     from chalicelib.core.tokens import TokenVerifier
+    from chalicelib.core.vault import PersonalDataVault
+    from chalicelib.enrollment.catalog.services import CatalogService
+    from chalicelib.roster.calendar.services import CalendarService
+    from chalicelib.roster.services import RosterService
     from chalicelib.tenants.services import TenantsService
 
 
@@ -96,12 +100,42 @@ class Container:
     def tenants(self) -> TenantsService:
         return self.tenants_service()
 
+    @cached_property
+    def vault(self) -> PersonalDataVault:
+        """Envelope encryption of personal data with a per-tenant KMS key (PIPL)."""
+        import boto3
+
+        from chalicelib.core.vault import KmsVault
+
+        kms = boto3.client("kms", region_name=self.settings.region, endpoint_url=self.settings.kms_endpoint)
+        return KmsVault(kms, self.settings.kms_alias_prefix)
+
+    @cached_property
+    def roster(self) -> RosterService:
+        from chalicelib.roster.services import RosterService
+
+        return RosterService(self.data.connection, self.clock, self._after_commit(), self.vault)
+
+    @cached_property
+    def calendar(self) -> CalendarService:
+        from chalicelib.roster.calendar.services import CalendarService
+
+        return CalendarService(self.data.connection, self.clock, self._after_commit())
+
+    @cached_property
+    def catalog(self) -> CatalogService:
+        from chalicelib.enrollment.catalog.services import CatalogService
+
+        return CatalogService(self.data.connection, self.clock, self._after_commit(), self.calendar, self.tenants)
+
+    def _after_commit(self) -> Callable[[], None]:
+        return self._drain if self.drain_inline else (lambda: None)
+
     def tenants_service(self, ids: Callable[[], str] = new_id) -> TenantsService:
         """A TenantsService on this container's wiring; ``ids`` lets the devstack seed fixed ids."""
         from chalicelib.tenants.services import TenantsService
 
-        after: Callable[[], None] = self._drain if self.drain_inline else (lambda: None)
-        return TenantsService(self.data.connection, self.clock, after_commit=after, ids=ids)
+        return TenantsService(self.data.connection, self.clock, after_commit=self._after_commit(), ids=ids)
 
     def _drain(self) -> None:
         from chalicelib.core.logging import logger

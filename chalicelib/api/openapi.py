@@ -98,7 +98,10 @@ def _operation(op: Operation) -> dict[str, Any]:
         query = op.query.model
         properties = query.model_json_schema()["properties"]
         for name, f in query.model_fields.items():
-            params.append({"name": name, "in": "query", "required": f.is_required(), "schema": properties[name]})
+            param = {"name": name, "in": "query", "required": f.is_required(), "schema": properties[name]}
+            if op.query_example and name in op.query_example:
+                param["example"] = op.query_example[name]
+            params.append(param)
     responses: dict[str, Any] = {
         str(op.status): {
             "description": "Success",

@@ -64,6 +64,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     description: str = ""
     example: dict[str, Any] | None = None  # a valid request body: documented, and used by the isolation tests
+    query_example: dict[str, str] | None = None  # valid query parameters, likewise (when some are required)
 
 
 OPERATIONS: list[Operation] = []

@@ -29,6 +29,8 @@ class Settings:
     oidc_jwks_url: str = "http://127.0.0.1:8011/.well-known/jwks.json"
     # Role assumed per request for a school's own people (DynamoDB LeadingKeys-scoped); see infra/.
     tenant_scoped_role_arn: str | None = None
+    kms_endpoint: str | None = None
+    kms_alias_prefix: str = "alias/kehou/tenant/"
     sts_endpoint: str | None = None
     # Only the devstack issuer offers password-less sign-in; never enabled in a deployed stage.
     dev_signin: bool = False
@@ -54,5 +56,7 @@ class Settings:
             dev_signin=_flag(e.get("KEHOU_DEV_SIGNIN")),
             tenant_scoped_role_arn=e.get("KEHOU_TENANT_SCOPED_ROLE_ARN") or None,
             sts_endpoint=e.get("KEHOU_STS_ENDPOINT") or None,
+            kms_endpoint=e.get("KEHOU_KMS_ENDPOINT") or None,
+            kms_alias_prefix=e.get("KEHOU_KMS_ALIAS_PREFIX", d.kms_alias_prefix),
             log_level=e.get("KEHOU_LOG_LEVEL", d.log_level),
         )

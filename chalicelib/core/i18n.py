@@ -55,6 +55,99 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "method_not_allowed": {"zh-CN": "不支持该请求方法。", "en": "Method not allowed."},
     "internal_error": {"zh-CN": "服务器内部错误，请稍后重试。", "en": "Internal error; please retry later."},
+    "term_overlaps": {
+        "zh-CN": "该学期与本校已有学期的日期重叠。",
+        "en": "This term's dates overlap another term of the school.",
+    },
+    "calendar_busy": {
+        "zh-CN": "校历正在被他人修改，请稍后重试。",
+        "en": "Someone else is changing the term calendar; please try again.",
+    },
+    "invalid_status_transition": {
+        "zh-CN": "机构状态不能这样变更（待审核 → 已批准 ↔ 已暂停）。",
+        "en": "The provider's status cannot change this way (pending → approved ↔ suspended).",
+    },
+    "program_not_publishable": {
+        "zh-CN": "课后服务方案暂不能公示，请处理标出的问题。",
+        "en": "The program cannot be published yet; see the listed problems.",
+    },
+    # -- roster (花名册) ------------------------------------------------------------------------
+    "class_exists": {"zh-CN": "本年级已有同名班级。", "en": "This grade already has a class with this name."},
+    "student_number_taken": {
+        "zh-CN": "本校已有使用该学号的学生。",
+        "en": "Another student of the school has this student number.",
+    },
+    "phone_not_verified": {
+        "zh-CN": "请先使用已验证的手机号登录，才能查看孩子信息。",
+        "en": "Sign in with a verified phone number to see your children.",
+    },
+    "no_children_for_phone": {
+        "zh-CN": "未找到与您手机号关联的学生，请联系班主任核对登记的手机号。",
+        "en": "No student is registered with your phone number; please ask the homeroom teacher to check it.",
+    },
+    "roster_import_invalid": {
+        "zh-CN": "花名册有误，本次未导入任何数据。请按 details 所列的行和列修改后重新导入。",
+        "en": "The roster file has errors and nothing was imported; fix the rows and columns listed in details.",
+    },
+    "roster_import.required": {"zh-CN": "此项必填。", "en": "This cell is required."},
+    "roster_import.too_long": {"zh-CN": "内容过长（最多 {max} 个字）。", "en": "Too long (at most {max} characters)."},
+    "roster_import.missing_column": {
+        "zh-CN": "缺少必需的列“{column}”。",
+        "en": "The required column \"{column}\" is missing.",
+    },
+    "roster_import.duplicate_column": {
+        "zh-CN": "列“{column}”出现了不止一次。",
+        "en": "The column \"{column}\" appears more than once.",
+    },
+    "roster_import.invalid_student_number": {
+        "zh-CN": "学号只能包含字母、数字和“-”，最多 32 位。",
+        "en": "A student number has letters, digits and '-' only, at most 32.",
+    },
+    "roster_import.duplicate_student_number": {
+        "zh-CN": "学号与第 {other_row} 行重复。",
+        "en": "Same student number as row {other_row}.",
+    },
+    "roster_import.invalid_grade": {
+        "zh-CN": "年级应为 1–9，或写作“三年级”“初一”等。",
+        "en": "The grade must be 1–9 (or written as 三年级, 初一...).",
+    },
+    "roster_import.class_grade_mismatch": {
+        "zh-CN": "班级名称中的年级与“年级”列不一致。",
+        "en": "The grade in the class name differs from the grade column.",
+    },
+    "roster_import.homeroom_conflict": {
+        "zh-CN": "同一班级的班主任与第 {other_row} 行填写的不一致。",
+        "en": "This class's homeroom teacher differs from row {other_row}.",
+    },
+    "roster_import.invalid_relationship": {
+        "zh-CN": "关系应为：父亲、母亲、祖父母、外祖父母或其他。",
+        "en": "The relationship must be father, mother, grandparent, maternal grandparent or other.",
+    },
+    "roster_import.invalid_phone": {
+        "zh-CN": "手机号无效：请填写 11 位手机号，境外号码以 + 和国家代码开头。",
+        "en": "Not a valid mobile number: 11 digits, or + and a country code.",
+    },
+    "roster_import.invalid_id_number": {
+        "zh-CN": "证件号码只能包含字母和数字（4–32 位）。",
+        "en": "An identity document number has 4 to 32 letters and digits.",
+    },
+    "roster_import.file_not_utf8": {
+        "zh-CN": "文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或直接上传 xlsx 文件。",
+        "en": "The file is not UTF-8: save it as \"CSV UTF-8\" in Excel, or upload the xlsx file.",
+    },
+    "roster_import.file_unreadable": {
+        "zh-CN": "无法读取该文件，请确认文件格式与所选格式（CSV 或 XLSX）一致。",
+        "en": "The file cannot be read; check that it matches the chosen format (CSV or XLSX).",
+    },
+    "roster_import.empty_file": {"zh-CN": "文件中没有学生数据。", "en": "The file has no student rows."},
+    "roster_import.too_many_rows": {
+        "zh-CN": "一次最多导入 {max} 行，请分批导入。",
+        "en": "At most {max} rows per import; split the file.",
+    },
+    "roster_import.more_problems": {
+        "zh-CN": "另有 {count} 处问题未列出，请先修改以上问题。",
+        "en": "{count} more problems are not listed; fix these first.",
+    },
 }
 
 

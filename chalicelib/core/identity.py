@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from .phone import InvalidPhone
+from .phone import normalize as normalize_phone
+
 
 class Role(StrEnum):
     PLATFORM_ADMIN = "platform_admin"
@@ -28,6 +31,7 @@ class Principal:
     roles: frozenset[Role] = field(default_factory=frozenset)
     tenant: str | None = None  # school id, for school staff and guardians
     district: str | None = None  # district id, for district admins
+    phone: str | None = None  # E.164, only when the issuer verified it (guardians sign in by phone)
 
     def has(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)
@@ -48,6 +52,7 @@ class Principal:
             "roles": sorted(r.value for r in self.roles),
             "tenant": self.tenant,
             "district": self.district,
+            "phone": self.phone,
         }
 
 
@@ -62,4 +67,10 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     roles = frozenset(Role(n.strip()) for n in names if n.strip() in Role._value2member_map_)
     tenant = claims.get("tenant", claims.get("custom:tenant")) or None
     district = claims.get("district", claims.get("custom:district")) or None
-    return Principal(sub=str(claims["sub"]), roles=roles, tenant=tenant, district=district)
+    phone = None
+    if claims.get("phone_number") and claims.get("phone_number_verified") in (True, "true"):
+        try:
+            phone = normalize_phone(str(claims["phone_number"]))
+        except InvalidPhone:
+            phone = None  # an unusable number identifies nobody
+    return Principal(sub=str(claims["sub"]), roles=roles, tenant=tenant, district=district, phone=phone)

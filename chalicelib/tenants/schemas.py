@@ -155,6 +155,7 @@ class Me(BaseModel):
     roles: list[str]
     tenant: str | None
     district: str | None
+    phone: str | None = None
     tenant_status: str | None = None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -80,6 +81,57 @@ def grant_item_access(role: iam.IRole, table: dynamodb.ITable, *, index_names: S
     )
 
 
+def tenant_key_alias_prefix(stage: str) -> str:
+    """KMS aliases of the per-tenant personal-data keys (``chalicelib.core.vault.KmsVault``)."""
+    return f"alias/kehou/{stage}/tenant/"
+
+
+def grant_tenant_keys(role: iam.IRole, stage: str) -> None:
+    """Create, and then use only, per-tenant keys for personal data (PIPL; DESIGN §3, issue 3).
+
+    A tenant's key is created on first use with a ``tenant`` tag and an alias under this stage's
+    prefix. ``kms:CreateKey`` has no resource to scope by (the key does not exist yet), so it is
+    conditioned on the request carrying exactly the ``tenant`` tag; every other action is limited
+    to keys that carry that tag, and data keys only with a ``tenant`` encryption context.
+    """
+    stack = Stack.of(role)
+    key_arns = f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:key/*"
+    alias_arns = f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:{tenant_key_alias_prefix(stage)}*"
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="CreateTenantKeys",
+            actions=["kms:CreateKey", "kms:TagResource"],
+            resources=["*"],
+            conditions={
+                "StringLike": {f"aws:RequestTag/{TENANT_TAG}": "?*"},
+                "ForAllValues:StringEquals": {"aws:TagKeys": [TENANT_TAG]},
+            },
+        )
+    )
+    role.add_to_principal_policy(
+        iam.PolicyStatement(sid="AliasTenantKeys", actions=["kms:CreateAlias"], resources=[alias_arns, key_arns])
+    )
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="UseTenantKeys",
+            actions=["kms:DescribeKey", "kms:ScheduleKeyDeletion"],
+            resources=[key_arns],
+            conditions={"StringLike": {f"aws:ResourceTag/{TENANT_TAG}": "?*"}},
+        )
+    )
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="TenantDataKeys",
+            actions=["kms:GenerateDataKey", "kms:Decrypt"],
+            resources=[key_arns],
+            conditions={
+                "StringLike": {f"aws:ResourceTag/{TENANT_TAG}": "?*"},
+                "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": [TENANT_TAG]},
+            },
+        )
+    )
+
+
 def grant_table_key(role: iam.IRole, key: kms.IKey) -> None:
     role.add_to_principal_policy(iam.PolicyStatement(actions=list(TABLE_KEY_ACTIONS), resources=[key.key_arn]))
 
@@ -94,6 +146,7 @@ class FunctionRoles(Construct):
         *,
         data: DataTables,
         domain_events: DomainEvents,
+        stage: str,
     ) -> None:
         super().__init__(scope, construct_id)
 
@@ -105,6 +158,7 @@ class FunctionRoles(Construct):
         for table in data.tables:
             grant_item_access(self.api, table, index_names=["*"] if table is data.main else None)
         grant_table_key(self.api, data.key)
+        grant_tenant_keys(self.api, stage)
         domain_events.bus.grant_put_events_to(self.api)
 
         self.dispatcher = _lambda_role(

@@ -23,7 +23,7 @@ from aws_cdk import aws_logs as logs
 from chalice.cdk import Chalice
 from constructs import Construct, IConstruct
 
-from .access import FunctionRoles
+from .access import FunctionRoles, tenant_key_alias_prefix
 from .data import DataTables
 from .identity import Identity
 from .messaging import DomainEvents
@@ -83,7 +83,7 @@ class KehouStack(Stack):
         self.data = DataTables(self, "Data", stage=stage)
         self.domain_events = DomainEvents(self, "Events", stage=stage)
         self.identity = Identity(self, "Identity", stage=stage)
-        self.roles = FunctionRoles(self, "Access", data=self.data, domain_events=self.domain_events)
+        self.roles = FunctionRoles(self, "Access", data=self.data, domain_events=self.domain_events, stage=stage)
 
         self.chalice = Chalice(
             self,
@@ -109,6 +109,7 @@ class KehouStack(Stack):
             # Password-less sign-in exists only in the devstack's issuer. Never in AWS.
             "KEHOU_DEV_SIGNIN": "false",
             "KEHOU_TENANT_SCOPED_ROLE_ARN": self.roles.tenant_scoped.role_arn,
+            "KEHOU_KMS_ALIAS_PREFIX": tenant_key_alias_prefix(self.stage),
             "POWERTOOLS_SERVICE_NAME": "kehou",
         }
 

@@ -7,9 +7,12 @@ with a path parameter this test does not know how to fill fails the test until i
 
 from __future__ import annotations
 
+import importlib
 import re
 import uuid
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -19,18 +22,40 @@ from tests.functional.conftest import Api, World
 
 # Routes with no tenant-owned object: what they return must still not mention the other tenant.
 UNSCOPED = {("GET", "/health"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/me"), ("POST", "/districts")}
+# Routes that are public by design (e.g. a published program, 公示): anyone may read them.
+PUBLIC: set[tuple[str, str]] = set()
+# Each context teaches the matrix its path parameters in tests/functional/isolation_<context>.py:
+# ``PARAMS = ("class_id", ...)`` names them, ``def objects(api, owner) -> dict[str, str]`` creates
+# objects in ``owner``'s school (as its school_admin etc.) and returns {path parameter: id}; an
+# optional ``PUBLIC`` set lists that context's public-by-design routes.
+PROVIDERS = [
+    importlib.import_module(f"tests.functional.{p.stem}") for p in sorted(Path(__file__).parent.glob("isolation_*.py"))
+]
+for _provider in PROVIDERS:
+    PUBLIC |= set(getattr(_provider, "PUBLIC", set()))
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
     return [(m.upper(), path, op) for path, methods in document()["paths"].items() for m, op in methods.items()]
 
 
-def _fill(path: str, other: World) -> str:
+def _fill(path: str, other: World, api: Api) -> str:
     values = {"district_id": other.district_id, "school_id": other.school_id}
+    for provider in PROVIDERS:
+        if any("{" + name + "}" in path for name in getattr(provider, "PARAMS", ())):
+            values.update(provider.objects(api, other))
     params = re.findall(r"{(\w+)}", path)
     missing = [p for p in params if p not in values]
     assert not missing, f"teach the isolation test how to fill {missing} in {path}"
     return re.sub(r"{(\w+)}", lambda m: values[m.group(1)], path)
+
+
+def _query(op: dict[str, Any]) -> str:
+    """Required query parameters from their documented examples, so authorization decides, not validation."""
+    params = [p for p in op.get("parameters", []) if p["in"] == "query" and p["required"]]
+    missing = [p["name"] for p in params if "example" not in p]
+    assert not missing, f"{op['operationId']}: give required query parameters {missing} a query_example"
+    return ("?" + urlencode({p["name"]: p["example"] for p in params})) if params else ""
 
 
 def _body(op: dict[str, Any]) -> Any:
@@ -63,7 +88,9 @@ def test_other_tenants_objects_answer_404_or_403(
     }
     secrets = _secrets(other, api)
     before = api.get(f"/schools/{other.school_id}", as_=other.platform).json
-    url = _fill(path, other)
+    if (method, path) in PUBLIC:
+        pytest.skip("public by design (公示); its own tests check what it shows")
+    url = _fill(path, other, api) + _query(op)
     for role, token in actors.items():
         if token is None:
             continue  # platform admins legitimately see every tenant

@@ -119,6 +119,8 @@ ALLOWED_CFN_LINT_WARNINGS: frozenset[str] = frozenset()
 ALLOWED_ON_ANY_RESOURCE = {
     "dynamodb:ListStreams",  # has no resource-level permissions (stream read of the dispatcher)
     "sns:Publish",  # Cognito's SMS role (verification codes, SMS MFA); SMS has no topic ARN
+    "kms:CreateKey",  # per-tenant personal-data keys: no key ARN exists before creation (tag-conditioned)
+    "kms:TagResource",  # tagging the key at creation, same statement and conditions
 }
 API_FUNCTION = "APIHandler"
 DISPATCHER_FUNCTION = "OutboxDispatcher"
@@ -393,6 +395,19 @@ def test_function_environment(raw: Json, function: str) -> None:
     }
     assert env["KEHOU_TENANT_SCOPED_ROLE_ARN"] == _getatt_arn(_output_target(raw, "TenantScopedDataRoleArn"))
     assert env["POWERTOOLS_SERVICE_NAME"] == "kehou"
+    assert env["KEHOU_KMS_ALIAS_PREFIX"] == f"alias/kehou/{STAGE}/tenant/"
+
+
+def test_api_role_creates_and_uses_only_tenant_tagged_keys(raw: Json) -> None:
+    statements = {s.get("Sid"): s for s in _role_statements(raw, _role_of(raw["Resources"][API_FUNCTION]))}
+    create = statements["CreateTenantKeys"]
+    assert create["Condition"]["ForAllValues:StringEquals"] == {"aws:TagKeys": ["tenant"]}
+    assert create["Condition"]["StringLike"] == {"aws:RequestTag/tenant": "?*"}
+    data_keys = statements["TenantDataKeys"]
+    assert sorted(_as_list(data_keys["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey"]
+    assert data_keys["Condition"]["ForAllValues:StringEquals"] == {"kms:EncryptionContextKeys": ["tenant"]}
+    assert data_keys["Condition"]["StringLike"] == {"aws:ResourceTag/tenant": "?*"}
+    assert statements["UseTenantKeys"]["Condition"]["StringLike"] == {"aws:ResourceTag/tenant": "?*"}
 
 
 def test_every_function_signs_in_the_production_way(raw: Json) -> None:

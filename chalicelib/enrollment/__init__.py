@@ -1,0 +1,2 @@
+"""Enrollment context: the published program (catalog, 公示), applications, approvals, agreements and
+waiting lists."""

@@ -1,0 +1,309 @@
+"""Term calendar rules (学期、节假日、调休): service days and what makes a term valid."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from chalicelib.core.errors import PreconditionRequired
+from chalicelib.roster.calendar import schemas
+from chalicelib.roster.calendar.rules import (
+    Holiday,
+    MakeUpDay,
+    TermRules,
+    dates,
+    first_overlap,
+    longer_than_a_year,
+    problems,
+    range_problems,
+    service_days,
+)
+from chalicelib.roster.calendar.services import expected_version
+
+D = dt.date
+AUTUMN = TermRules(
+    D(2026, 9, 1),
+    D(2027, 1, 15),
+    (Holiday(D(2026, 10, 1), D(2026, 10, 7), "国庆节"),),
+    (MakeUpDay(D(2026, 9, 27), 3, "国庆调休"), MakeUpDay(D(2026, 10, 10), 5, "国庆调休")),
+    "T1",
+)
+
+
+def kinds(term: TermRules) -> set[tuple[str, str]]:
+    return {(p["field"], p["type"]) for p in problems(term)}
+
+
+# -- service days --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2026, 9, 1), (True, 2, "school_day")),  # a Tuesday
+        (D(2026, 9, 4), (True, 5, "school_day")),
+        (D(2026, 9, 5), (False, None, "weekend")),
+        (D(2026, 9, 6), (False, None, "weekend")),
+        (D(2026, 9, 27), (True, 3, "make_up:国庆调休")),  # Sunday running Wednesday's timetable
+        (D(2026, 10, 10), (True, 5, "make_up:国庆调休")),
+        (D(2026, 10, 1), (False, None, "holiday:国庆节")),
+        (D(2026, 10, 7), (False, None, "holiday:国庆节")),
+        (D(2026, 10, 8), (True, 4, "school_day")),
+        (D(2026, 8, 31), (False, None, "outside_term")),
+        (D(2027, 1, 15), (True, 5, "school_day")),
+        (D(2027, 1, 16), (False, None, "outside_term")),
+    ],
+)
+def test_service_day(day: dt.date, expected: tuple[bool, int | None, str]) -> None:
+    answer = AUTUMN.service_day(day)
+    assert (answer.service_day, answer.runs_weekday, answer.reason) == expected
+    assert answer.date == day
+    assert answer.term_id == (None if expected[2] == "outside_term" else "T1")
+
+
+def test_holiday_wins_over_a_make_up_day_inside_it() -> None:
+    term = TermRules(D(2026, 9, 1), D(2026, 12, 31), (Holiday(D(2026, 10, 1), D(2026, 10, 7), "国庆节"),))
+    bad = TermRules(term.starts_on, term.ends_on, term.holidays, (MakeUpDay(D(2026, 10, 3), 1, "x"),))
+    assert bad.service_day(D(2026, 10, 3)).reason == "holiday:国庆节"
+
+
+def test_service_days_across_terms_and_gaps() -> None:
+    spring = TermRules(D(2027, 2, 22), D(2027, 7, 2), term_id="T2")
+    days = service_days([spring, AUTUMN], D(2027, 1, 14), D(2027, 2, 23))
+    assert len(days) == 41
+    assert [(d.date, d.term_id) for d in days[:3]] == [
+        (D(2027, 1, 14), "T1"),
+        (D(2027, 1, 15), "T1"),
+        (D(2027, 1, 16), None),
+    ]
+    assert days[-2].term_id == days[-1].term_id == "T2" and days[-2].reason == "school_day"
+    assert all(d.reason == "outside_term" for d in days[2:-2])
+
+
+def test_service_day_as_json() -> None:
+    assert AUTUMN.service_day(D(2026, 9, 27)).as_json() == {
+        "date": "2026-09-27",
+        "service_day": True,
+        "runs_weekday": 3,
+        "reason": "make_up:国庆调休",
+        "term_id": "T1",
+    }
+
+
+# -- validation ----------------------------------------------------------------------------------
+
+
+def test_the_example_term_is_valid() -> None:
+    assert problems(AUTUMN) == []
+
+
+def test_term_must_not_end_before_it_starts() -> None:
+    assert kinds(TermRules(D(2026, 9, 2), D(2026, 9, 1))) == {("ends_on", "term_ends_before_start")}
+    assert problems(TermRules(D(2026, 9, 1), D(2026, 9, 1))) == []  # one day is fine
+
+
+@pytest.mark.parametrize(
+    ("start", "last_ok"),
+    [(D(2026, 9, 1), D(2027, 8, 31)), (D(2024, 2, 29), D(2025, 2, 28)), (D(2027, 3, 1), D(2028, 2, 29))],
+)
+def test_term_lasts_at_most_one_year(start: dt.date, last_ok: dt.date) -> None:
+    assert problems(TermRules(start, last_ok)) == []
+    too_long = TermRules(start, last_ok + dt.timedelta(days=1))
+    assert kinds(too_long) == {("ends_on", "term_too_long")}
+
+
+def test_holiday_must_not_end_before_it_starts() -> None:
+    term = TermRules(D(2026, 9, 1), D(2026, 12, 31), (Holiday(D(2026, 10, 7), D(2026, 10, 1), "国庆节"),))
+    assert kinds(term) == {("holidays.0.ends_on", "holiday_ends_before_start")}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(D(2026, 8, 31), D(2026, 9, 3)), (D(2026, 12, 30), D(2027, 1, 2)), (D(2027, 2, 1), D(2027, 2, 3))],
+)
+def test_holidays_lie_within_the_term(start: dt.date, end: dt.date) -> None:
+    term = TermRules(D(2026, 9, 1), D(2026, 12, 31), (Holiday(start, end, "x"),))
+    assert kinds(term) == {("holidays.0", "holiday_outside_term")}
+
+
+def test_holidays_must_not_overlap() -> None:
+    long = Holiday(D(2026, 10, 1), D(2026, 10, 20), "长假")
+    inside_a, inside_b = Holiday(D(2026, 10, 3), D(2026, 10, 4), "a"), Holiday(D(2026, 10, 10), D(2026, 10, 11), "b")
+    term = TermRules(D(2026, 9, 1), D(2026, 12, 31), (inside_b, long, inside_a))
+    assert kinds(term) == {("holidays.0", "holidays_overlap"), ("holidays.2", "holidays_overlap")}
+    touching = TermRules(term.starts_on, term.ends_on, (long, Holiday(D(2026, 10, 21), D(2026, 10, 22), "c")))
+    assert problems(touching) == []
+    same_day = TermRules(term.starts_on, term.ends_on, (long, Holiday(D(2026, 10, 20), D(2026, 10, 22), "c")))
+    assert kinds(same_day) == {("holidays.1", "holidays_overlap")}
+
+
+def test_make_up_days_are_unique() -> None:
+    term = TermRules(
+        D(2026, 9, 1), D(2026, 12, 31), (), (MakeUpDay(D(2026, 9, 27), 3, "a"), MakeUpDay(D(2026, 9, 27), 4, "b"))
+    )
+    assert kinds(term) == {("make_up_days.1.date", "make_up_day_duplicate")}
+
+
+def test_make_up_day_must_be_a_weekend() -> None:
+    term = TermRules(D(2026, 9, 1), D(2026, 12, 31), (), (MakeUpDay(D(2026, 9, 28), 3, "周一"),))
+    assert kinds(term) == {("make_up_days.0.date", "make_up_day_not_weekend")}
+
+
+def test_make_up_day_must_lie_within_the_term() -> None:
+    term = TermRules(D(2026, 9, 1), D(2026, 12, 31), (), (MakeUpDay(D(2026, 8, 30), 3, "x"),))
+    assert kinds(term) == {("make_up_days.0.date", "make_up_day_outside_term")}
+
+
+def test_make_up_day_must_not_fall_in_a_holiday() -> None:
+    term = TermRules(
+        D(2026, 9, 1),
+        D(2026, 12, 31),
+        (Holiday(D(2026, 10, 1), D(2026, 10, 7), "国庆节"),),
+        (MakeUpDay(D(2026, 10, 3), 1, "x"),),
+    )
+    assert kinds(term) == {("make_up_days.0.date", "make_up_day_in_holiday")}
+
+
+@pytest.mark.parametrize("weekday", [0, 6, 7, -1])
+def test_make_up_day_runs_a_weekday(weekday: int) -> None:
+    term = TermRules(D(2026, 9, 1), D(2026, 12, 31), (), (MakeUpDay(D(2026, 9, 27), weekday, "x"),))
+    assert kinds(term) == {("make_up_days.0.runs_weekday", "make_up_day_weekday")}
+
+
+def test_problems_carry_field_message_and_type() -> None:
+    (p,) = problems(TermRules(D(2026, 9, 2), D(2026, 9, 1)))
+    assert set(p) == {"field", "message", "type"} and p["message"]
+
+
+def test_terms_overlap_when_they_share_a_date() -> None:
+    spring = TermRules(D(2027, 1, 15), D(2027, 7, 1), term_id="T2")
+    assert first_overlap(spring, [AUTUMN]) is AUTUMN
+    assert first_overlap(TermRules(D(2027, 1, 16), D(2027, 7, 1), term_id="T2"), [AUTUMN]) is None
+    assert first_overlap(AUTUMN, [AUTUMN]) is None  # a term does not overlap itself
+    assert first_overlap(TermRules(AUTUMN.starts_on, AUTUMN.ends_on), [AUTUMN]) is AUTUMN
+
+
+def test_calendar_range() -> None:
+    assert range_problems(D(2026, 9, 1), D(2026, 9, 1)) == []
+    assert range_problems(D(2026, 1, 1), D(2026, 1, 1) + dt.timedelta(days=369)) == []
+    assert [p["type"] for p in range_problems(D(2026, 1, 1), D(2026, 1, 1) + dt.timedelta(days=370))] == [
+        "range_too_long"
+    ]
+    assert [p["type"] for p in range_problems(D(2026, 9, 2), D(2026, 9, 1))] == ["range_reversed"]
+
+
+def test_a_year_is_counted_by_the_calendar() -> None:
+    assert longer_than_a_year(D(2024, 2, 29), D(2025, 3, 1))
+    assert not longer_than_a_year(D(2024, 2, 29), D(2025, 2, 28))
+    assert longer_than_a_year(D(2026, 9, 1), D(2028, 1, 1))
+    assert not longer_than_a_year(D(9999, 1, 1), D(9999, 12, 31))  # no overflow at the end of time
+    assert kinds(TermRules(D(9999, 6, 1), D(9999, 12, 31))) == set()
+
+
+@given(st.dates(max_value=D(9998, 12, 31)), st.integers(min_value=0, max_value=800))
+def test_a_year_means_before_the_same_date_next_year(start: dt.date, length: int) -> None:
+    end = start + dt.timedelta(days=length)
+    try:
+        next_year = start.replace(year=start.year + 1)
+    except ValueError:
+        next_year = D(start.year + 1, 3, 1)
+    assert longer_than_a_year(start, end) == (end >= next_year)
+
+
+# -- properties ----------------------------------------------------------------------------------
+
+days_ = st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31))
+
+
+@st.composite
+def terms(draw: st.DrawFn) -> TermRules:
+    """A valid term with any number of non-overlapping holidays and weekend 调休 days."""
+    start = draw(days_)
+    length = draw(st.integers(min_value=0, max_value=364))
+    end = start + dt.timedelta(days=length)
+    cuts = sorted(draw(st.sets(st.integers(min_value=0, max_value=length), max_size=10)))
+    holidays = tuple(
+        Holiday(start + dt.timedelta(days=a), start + dt.timedelta(days=b), f"假{i}")
+        for i, (a, b) in enumerate(zip(cuts[::2], cuts[1::2], strict=False))
+    )
+    weekends = [d for d in dates(start, end) if d.isoweekday() >= 6 and not any(h.covers(d) for h in holidays)]
+    chosen = draw(st.lists(st.sampled_from(weekends), unique=True, max_size=5)) if weekends else []
+    make_ups = tuple(MakeUpDay(d, draw(st.integers(1, 5)), "调休") for d in chosen)
+    return TermRules(start, end, holidays, make_ups, "T")
+
+
+@given(terms(), days_)
+def test_no_date_is_both_holiday_and_service_day(term: TermRules, day: dt.date) -> None:
+    assert problems(term) == []
+    answer = term.service_day(day)
+    if any(h.covers(day) for h in term.holidays):
+        assert not answer.service_day and answer.reason.startswith("holiday:")
+    if answer.service_day:
+        assert answer.runs_weekday in range(1, 6) and answer.term_id == "T"
+    else:
+        assert answer.runs_weekday is None
+
+
+@given(days_, st.integers(min_value=0, max_value=364), st.data())
+def test_every_weekday_of_a_term_without_holidays_runs_its_own_weekday(
+    start: dt.date, length: int, data: st.DataObject
+) -> None:
+    term = TermRules(start, start + dt.timedelta(days=length))
+    day = data.draw(st.sampled_from(list(dates(term.starts_on, term.ends_on))))
+    answer = term.service_day(day)
+    if day.isoweekday() <= 5:
+        assert (answer.service_day, answer.runs_weekday, answer.reason) == (True, day.isoweekday(), "school_day")
+    else:
+        assert (answer.service_day, answer.reason) == (False, "weekend")
+
+
+@given(terms(), days_)
+def test_service_days_agrees_with_service_day(term: TermRules, start: dt.date) -> None:
+    end = start + dt.timedelta(days=20)
+    assert service_days([term], start, end) == [term.service_day(d) for d in dates(start, end)]
+
+
+# -- request shapes ------------------------------------------------------------------------------
+
+
+def test_dates_must_be_plain_iso_dates() -> None:
+    from pydantic import ValidationError
+
+    base = {"name": "x", "starts_on": "2026-09-01", "ends_on": "2026-12-31"}
+    for bad in (0, "2026-09-01T00:00:00", "2026/09/01", "2026-02-30", None):
+        with pytest.raises(ValidationError):
+            schemas.TermCreate.model_validate({**base, "starts_on": bad})
+    with pytest.raises(ValidationError):
+        schemas.MakeUpDayIn.model_validate({"date": "2026-09-27", "runs_weekday": "3", "name": "x"})
+
+
+def test_update_applies_to_the_whole_term() -> None:
+    cmd = schemas.TermUpdate.model_validate({"ends_on": "2027-01-20", "holidays": []})
+    after = cmd.applied_to(AUTUMN)
+    assert (after.starts_on, after.ends_on, after.holidays) == (AUTUMN.starts_on, D(2027, 1, 20), ())
+    assert after.make_up_days == AUTUMN.make_up_days and after.term_id == "T1"
+
+
+def test_calendar_query_reads_from_and_to() -> None:
+    q = schemas.CalendarQuery.model_validate({"from": "2026-09-01", "to": "2026-09-30"})
+    assert q.model_dump() == {"from": D(2026, 9, 1), "to": D(2026, 9, 30)}
+    with pytest.raises(ValidationError) as err:
+        schemas.CalendarQuery.model_validate({})
+    assert {e["loc"][0] for e in err.value.errors()} == {"from", "to"}
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "expected"), [('"3"', None, 3), ('W/"4"', 1, 4), ("5", None, 5), (None, 2, 2)]
+)
+def test_expected_version(header: str | None, body: int | None, expected: int) -> None:
+    assert expected_version(header, body) == expected
+
+
+def test_expected_version_is_required() -> None:
+    for header in (None, "*", '"abc"'):
+        with pytest.raises(PreconditionRequired):
+            expected_version(header, None)
