@@ -73,7 +73,7 @@ def serve(port: int) -> int:
         from chalicelib.api.container import Container
 
         container = Container(stack.settings, drain_inline=True)
-        made = seed.seed(container.tenants_service)
+        made = seed.seed(container)
         print(
             f"devstack: DynamoDB Local {stack.settings.dynamodb_endpoint}, issuer {stack.settings.oidc_issuer}, "
             f"moto {stack.settings.events_endpoint}; seeded {made}",

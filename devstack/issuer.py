@@ -136,6 +136,7 @@ class _Handler(BaseHTTPRequestHandler):
             roles=[user["role"]],
             tenant=user.get("tenant"),
             district=user.get("district"),
+            phone=user.get("phone"),
         )
         self._send(200, {"token": token, "user": user})
 

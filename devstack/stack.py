@@ -72,6 +72,7 @@ class LocalStack:
             tenant_scoped_role_arn=f"arn:aws:iam::123456789012:role/{self.prefix}-tenant-scoped",
             sts_endpoint=f"http://127.0.0.1:{self.ports.moto}",
             kms_endpoint=f"http://127.0.0.1:{self.ports.moto}",
+            notify_endpoint=f"http://127.0.0.1:{self.ports.moto}",
             kms_alias_prefix=f"alias/{self.prefix}/tenant/",
         )
 
@@ -96,6 +97,9 @@ class LocalStack:
             "KEHOU_TENANT_SCOPED_ROLE_ARN": s.tenant_scoped_role_arn or "",
             "KEHOU_STS_ENDPOINT": s.sts_endpoint or "",
             "KEHOU_KMS_ENDPOINT": s.kms_endpoint or "",
+            "KEHOU_NOTIFY_ENDPOINT": s.notify_endpoint or "",
+            "KEHOU_MAIL_SENDER": s.mail_sender,
+            "KEHOU_MAIL_REGION": s.mail_region,
             "KEHOU_KMS_ALIAS_PREFIX": s.kms_alias_prefix,
         }
 
@@ -120,6 +124,9 @@ class LocalStack:
         names = {b["Name"] for b in events.list_event_buses().get("EventBuses", [])}
         if self.settings.event_bus not in names:
             events.create_event_bus(Name=self.settings.event_bus)
+        # SES (moto) only sends from verified identities, as in AWS.
+        ses = boto3.client("ses", region_name=self.settings.mail_region, endpoint_url=self.settings.notify_endpoint)
+        ses.verify_email_identity(EmailAddress=self.settings.mail_sender)
 
     def dynamodb_client(self) -> Any:
         return boto3.client("dynamodb", region_name=self.settings.region, endpoint_url=self.settings.dynamodb_endpoint)

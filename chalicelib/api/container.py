@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.clock import Clock, SystemClock
 from chalicelib.core.config import Settings
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from chalicelib.core.tokens import TokenVerifier
     from chalicelib.core.vault import PersonalDataVault
     from chalicelib.enrollment.catalog.services import CatalogService
+    from chalicelib.enrollment.services import EnrollmentService
+    from chalicelib.notify.services import NotifyService
     from chalicelib.roster.calendar.services import CalendarService
     from chalicelib.roster.services import RosterService
     from chalicelib.tenants.services import TenantsService
@@ -94,7 +96,12 @@ class Container:
     def dispatcher(self) -> OutboxDispatcher:
         from chalicelib.core.outbox import OutboxDispatcher
 
-        return OutboxDispatcher(self.events)
+        return OutboxDispatcher(self.events, self.handle_event if self.drain_inline else None)
+
+    def handle_event(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+        """Consumers of domain events: in AWS an EventBridge rule → SQS → this, in the notifier Lambda."""
+        if source == "kehou.enrollment":
+            self.notify.handle(detail_type, detail)
 
     @cached_property
     def tenants(self) -> TenantsService:
@@ -127,6 +134,27 @@ class Container:
         from chalicelib.enrollment.catalog.services import CatalogService
 
         return CatalogService(self.data.connection, self.clock, self._after_commit(), self.calendar, self.tenants)
+
+    @cached_property
+    def enrollment(self) -> EnrollmentService:
+        from chalicelib.enrollment.services import EnrollmentService
+
+        return EnrollmentService(
+            self.data.connection, self.clock, self._after_commit(), self.vault, self.roster, self.catalog
+        )
+
+    @cached_property
+    def notify(self) -> NotifyService:
+        import boto3
+
+        from chalicelib.notify.services import NotifyService, SesMailer, SnsTexter
+
+        s = self.settings
+        ses = boto3.client("ses", region_name=s.mail_region, endpoint_url=s.notify_endpoint)
+        sns = boto3.client("sns", region_name=s.region, endpoint_url=s.notify_endpoint)
+        return NotifyService(
+            self.data.connection, self.clock, self.vault, SesMailer(ses, s.mail_sender), SnsTexter(sns)
+        )
 
     def _after_commit(self) -> Callable[[], None]:
         return self._drain if self.drain_inline else (lambda: None)

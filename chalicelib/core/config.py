@@ -30,6 +30,10 @@ class Settings:
     # Role assumed per request for a school's own people (DynamoDB LeadingKeys-scoped); see infra/.
     tenant_scoped_role_arn: str | None = None
     kms_endpoint: str | None = None
+    notify_endpoint: str | None = None  # SES and SNS (moto locally)
+    mail_sender: str = "noreply@kehou.example.cn"
+    # SES is not offered in the China regions: e-mail goes through a region that has it.
+    mail_region: str = "ap-southeast-1"
     kms_alias_prefix: str = "alias/kehou/tenant/"
     sts_endpoint: str | None = None
     # Only the devstack issuer offers password-less sign-in; never enabled in a deployed stage.
@@ -57,6 +61,9 @@ class Settings:
             tenant_scoped_role_arn=e.get("KEHOU_TENANT_SCOPED_ROLE_ARN") or None,
             sts_endpoint=e.get("KEHOU_STS_ENDPOINT") or None,
             kms_endpoint=e.get("KEHOU_KMS_ENDPOINT") or None,
+            notify_endpoint=e.get("KEHOU_NOTIFY_ENDPOINT") or None,
+            mail_sender=e.get("KEHOU_MAIL_SENDER", d.mail_sender),
+            mail_region=e.get("KEHOU_MAIL_REGION", d.mail_region),
             kms_alias_prefix=e.get("KEHOU_KMS_ALIAS_PREFIX", d.kms_alias_prefix),
             log_level=e.get("KEHOU_LOG_LEVEL", d.log_level),
         )

@@ -178,3 +178,47 @@ def negotiate(accept_language: str | None) -> str:
 def message(code: str, locale: str) -> str:
     entry = MESSAGES.get(code) or MESSAGES["bad_request"]
     return entry.get(locale) or entry[DEFAULT_LOCALE]
+
+
+# -- notify ----------------------------------------------------------------------------------------
+MESSAGES.update(
+    {
+        "sms_phone_not_verified": {
+            "zh-CN": "短信通知只能发送到已验证的手机号：请使用已验证的手机号登录后再开启。",
+            "en": "SMS notices go only to a verified phone number: sign in with one, then turn SMS on.",
+        },
+    }
+)
+
+
+# -- enrolment (报名, issue 3) ---------------------------------------------------------------------
+MESSAGES.update(
+    {
+        "consent_required": {
+            "zh-CN": "请先同意《儿童个人信息处理告知书》（单独同意）后再提交申请；撤回同意后无法继续申请。",
+            "en": "Consent to processing the child's personal information is required before applying "
+            "(it was never given or has been withdrawn).",
+        },
+        "invalid_transition": {
+            "zh-CN": "申请当前的状态不允许此操作。",
+            "en": "The application's current status does not allow this step.",
+        },
+        "application_exists": {
+            "zh-CN": "该学生本学期已有一份进行中的申请。",
+            "en": "This child already has an open application for this term.",
+        },
+        "agreement_outdated": {
+            "zh-CN": "协议书模板已更新，请重新阅读后再签署。",
+            "en": "The agreement template changed; read the current version and sign again.",
+        },
+        "agreement_not_signed": {"zh-CN": "协议书尚未签署。", "en": "The agreement has not been signed yet."},
+        "agreement_template_missing": {
+            "zh-CN": "学校尚未发布本学期的协议书模板。",
+            "en": "The school has not set this term's agreement template yet.",
+        },
+        "activity_not_chosen": {
+            "zh-CN": "该申请未选择此活动。",
+            "en": "This activity is not chosen in this application.",
+        },
+    }
+)

@@ -10,18 +10,17 @@ whose publication fails stays pending and is retried, never lost.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
-from .clock import iso
+from .clock import SystemClock, iso
 from .ids import new_id
 from .store import MainTableModel, table, tenant_pk
 
@@ -80,7 +79,7 @@ def record(tx: TransactWrite, event: DomainEvent, now: datetime) -> OutboxEvent:
         detail=json.dumps(body, ensure_ascii=False, sort_keys=True),
         created_at=iso(now),
         op_pk=PENDING,
-        op_sk=event_id,
+        op_sk=f"{event.tenant_id}#{event_id}",  # per-tenant drains are one Query (begins_with)
     )
     tx.save(item, condition=OutboxEvent.pk.does_not_exist())
     return item
@@ -113,19 +112,26 @@ class EventBridgePublisher:
                 raise PublishFailed(f"{resp['FailedEntryCount']} of {len(chunk)} events rejected")
 
 
-class OutboxDispatcher:
-    def __init__(self, publisher: EventPublisher):
-        self._publisher = publisher
+EventHandler = Callable[[str, str, dict[str, Any]], None]  # (source, detail_type, detail)
 
-    def drain(self, limit: int = 100) -> int:
-        """Publish up to ``limit`` pending events in creation order; return how many were published.
+
+class OutboxDispatcher:
+    def __init__(self, publisher: EventPublisher, deliver_locally: EventHandler | None = None):
+        self._publisher = publisher
+        # Locally there is no EventBridge rule → SQS → Lambda path: after publishing, the dispatcher
+        # hands each event to the same handler those Lambdas call (DESIGN §6).
+        self._deliver_locally = deliver_locally
+
+    def drain(self, limit: int = 100, tenant_id: str | None = None) -> int:
+        """Publish up to ``limit`` pending events (of one tenant, if given); return how many were published.
 
         Events are published one by one so a failure leaves only the failed one and its successors
         pending. At-least-once: a crash between publish and mark re-publishes; consumers dedupe on
         ``event_id``.
         """
         published = 0
-        for event in OutboxEvent.pending.query(PENDING, limit=limit):
+        condition = OutboxEvent.op_sk.startswith(f"{tenant_id}#") if tenant_id else None
+        for event in OutboxEvent.pending.query(PENDING, condition, limit=limit):
             try:
                 self._publisher.publish([event])
             except Exception:
@@ -133,7 +139,19 @@ class OutboxDispatcher:
                 raise
             _mark_published(event)
             published += 1
+            if self._deliver_locally is not None:
+                self._deliver(event)
         return published
+
+    def _deliver(self, event: OutboxEvent) -> None:
+        """A failing consumer must not hold up publishing (in AWS its queue retries and dead-letters)."""
+        assert self._deliver_locally is not None
+        try:
+            self._deliver_locally(event.source, event.detail_type, json.loads(event.detail))
+        except Exception:
+            from .logging import logger
+
+            logger.exception("local event consumer failed", extra={"detail_type": event.detail_type})
 
     def dispatch_stream(self, records: Iterable[dict[str, Any]]) -> int:
         """Lambda handler body for the main table's stream: publish newly inserted outbox items."""
@@ -152,7 +170,11 @@ class OutboxDispatcher:
 def _mark_published(event: OutboxEvent) -> None:
     try:
         event.update(
-            actions=[OutboxEvent.published_at.set(iso_now()), OutboxEvent.op_pk.remove(), OutboxEvent.op_sk.remove()],
+            actions=[
+                OutboxEvent.published_at.set(iso(SystemClock().now())),
+                OutboxEvent.op_pk.remove(),
+                OutboxEvent.op_sk.remove(),
+            ],
             condition=OutboxEvent.op_pk.exists(),
         )
     except UpdateError:
@@ -161,13 +183,3 @@ def _mark_published(event: OutboxEvent) -> None:
 
 def _count_attempt(event: OutboxEvent) -> None:
     event.update(actions=[OutboxEvent.attempts.add(1)])
-
-
-def iso_now() -> str:
-    from .clock import SystemClock
-
-    return iso(SystemClock().now())
-
-
-def new_transaction(connection: Connection) -> TransactWrite:
-    return TransactWrite(connection=connection)

@@ -66,7 +66,7 @@ def seeded(stack: LocalStack) -> LocalStack:
     from chalicelib.api.container import Container
 
     container = Container(stack.settings, drain_inline=True)
-    seed.seed(container.tenants_service)  # exactly as devstack/__main__.py serve()
+    seed.seed(container)  # exactly as devstack/__main__.py serve()
     return stack
 
 

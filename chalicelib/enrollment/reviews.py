@@ -1,0 +1,145 @@
+"""班级审核 by the 班主任 and 校长审定 by the principal, one by one or many at once.
+
+The principal's approval is where places are taken: for each chosen activity, a place if one is
+free (``taken < capacity`` in the same transaction), else the activity's waiting list (候补). When
+two approvals race for the last place, DynamoDB lets one win; the other re-reads and is waitlisted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.core import authz
+from chalicelib.core.clock import iso
+from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.core.identity import Principal
+
+from . import seats, states
+from .access import Access, actor_role, require_homeroom_teacher
+from .flow import Flow, event_detail, load_application
+from .models import Application, ApplicationClaim, Transition
+from .tx import Transaction
+
+TEACHER_ACTIONS = {"approve": "teacher_approve", "return": "return", "reject": "teacher_reject"}
+SEAT_ATTEMPTS = 8
+
+
+class Reviews:
+    def __init__(self, flow: Flow, access: Access):
+        self._flow = flow
+        self._access = access
+
+    def class_review(
+        self, p: Principal, school_id: str, application_id: str, decision: str, reason: str | None
+    ) -> Application:
+        """班级审核: approve, return for changes (reason) or reject (reason)."""
+        app = load_application(school_id, application_id)
+        require_homeroom_teacher(p, school_id, app.class_id)
+        action = TEACHER_ACTIONS[decision]
+        states.next_status(action, app.status)
+        if decision != "approve" and not reason:
+            raise ValidationFailed([{"field": "reason", "message": "a reason is required"}])
+        return self._flow.transition(p, app, action, reason, extra=release_claim(app) if decision == "reject" else None)
+
+    def decide(
+        self, p: Principal, school_id: str, application_id: str, decision: str, reason: str | None
+    ) -> Application:
+        """校长审定: approve (taking places or waitlisting) or reject (reason)."""
+        authz.require_school_admin(p, school_id)
+        if decision == "reject":
+            if not reason:
+                raise ValidationFailed([{"field": "reason", "message": "a reason is required"}])
+            app = load_application(school_id, application_id)
+            return self._flow.transition(p, app, "reject", reason, extra=release_claim(app))
+        return self._approve(p, school_id, application_id, reason)
+
+    def decide_many(
+        self, p: Principal, school_id: str, ids: list[str], decision: str, reason: str | None
+    ) -> list[dict[str, Any]]:
+        """Each application is checked and decided on its own; each result is reported separately."""
+        authz.require_school_admin(p, school_id)
+        if decision == "reject" and not reason:
+            raise ValidationFailed([{"field": "reason", "message": "a reason is required"}])
+        results: list[dict[str, Any]] = []
+        for application_id in dict.fromkeys(ids):
+            try:
+                app = self.decide(p, school_id, application_id, decision, reason)
+                results.append({"application_id": application_id, "ok": True, "status": app.status})
+            except DomainError as err:
+                results.append(
+                    {"application_id": application_id, "ok": False, "error": err.code, "status_code": err.status}
+                )
+        return results
+
+    def _approve(self, p: Principal, school_id: str, application_id: str, reason: str | None) -> Application:
+        for _ in range(SEAT_ATTEMPTS):
+            app = load_application(school_id, application_id)
+            frm = app.status
+            states.next_status("approve", frm)
+            program = seats.load_program(school_id, app.term_id)
+            wanted = [a["activity_id"] for a in app.activities if a["state"] == seats.REQUESTED]
+            known = [aid for aid in wanted if program and aid in program.activities]
+            free = seats.free_places(school_id, app.term_id, program, known) if program else {}
+            tx = Transaction(self._flow.conn())
+            try:
+                with tx:
+                    self._stage_approval(tx, p, app, frm, reason, program, free)
+            except TransactWriteError as exc:
+                failed = tx.failed(exc)
+                if "app" in failed:
+                    self._flow.raise_lost(tx, exc, app, "approve")
+                continue  # lost the race for a place (or a transaction conflict): re-read and decide again
+            self._flow.after_commit()
+            return app
+        raise DomainError(code="conflict")
+
+    def _stage_approval(
+        self,
+        tx: Transaction,
+        p: Principal,
+        app: Application,
+        frm: str,
+        reason: str | None,
+        program: seats.Program | None,
+        free: dict[str, int],
+    ) -> None:
+        now = self._flow.clock.now()
+        activities: list[dict[str, Any]] = []
+        waitlisted: list[tuple[str, int]] = []
+        for a in app.activities:
+            aid = a["activity_id"]
+            if a["state"] != seats.REQUESTED:
+                activities.append(a)
+                continue
+            if program is None or aid not in program.activities:
+                activities.append({**a, "state": seats.UNAVAILABLE})  # no longer in the published program
+                continue
+            if free[aid] > 0:
+                seats.stage_take(tx, app.tenant_id, app.term_id, aid, int(program.activities[aid]["capacity"]))
+                activities.append({"activity_id": aid, "state": seats.SEATED})
+            else:
+                sk = seats.stage_wait(tx, app.tenant_id, app.term_id, aid, app.application_id, now)
+                activities.append({"activity_id": aid, "state": seats.WAITLISTED, "wait_sk": sk})
+                waitlisted.append((aid, seats.waiting_count(app.tenant_id, app.term_id, aid) + 1))
+        app.activities = activities
+        app.file_under(states.APPROVED)
+        app.status_reason = reason
+        app.updated_at = iso(now)
+        self._flow.stage(tx, app, p.sub, actor_role(p), "approve", frm, reason)
+        for aid, position in waitlisted:
+            entry = self._flow.history_entry(app, p.sub, actor_role(p), "waitlisted", frm, app.status, None, aid)
+            tx.save(f"history:{aid}", entry, Transition.pk.does_not_exist())
+            detail = event_detail(app, frm, app.status, None, activity_id=aid, position=position)
+            tx.event("Waitlisted", app.tenant_id, detail, now)
+
+
+def release_claim(app: Application) -> Callable[[Transaction], None]:
+    """A rejected application no longer blocks a new one for the same child and term."""
+
+    def stage(tx: Transaction) -> None:
+        tx.delete("claim", ApplicationClaim(*ApplicationClaim.key(app.tenant_id, app.term_id, app.student_id)))
+
+    return stage

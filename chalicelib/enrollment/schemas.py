@@ -1,0 +1,185 @@
+"""Request and response bodies of enrolment (报名, 审核, 协议书, 候补, 退出)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import states
+
+ULID = r"^[0-9A-HJKMNP-TV-Z]{26}$"
+Reason = str
+StatusName = Literal[
+    "draft", "submitted", "returned", "teacher_approved", "approved", "active", "rejected", "withdrawn"
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ConsentGrant(Strict):
+    text_version: str = Field(min_length=1, max_length=40, description="Version of the consent text shown (告知书)")
+
+
+class CareReason(Strict):
+    """R4 (四(一)): why the child needs the service; it can set priority when places are short."""
+
+    pickup_by: str = Field(min_length=1, max_length=40, description="Who picks the child up, e.g. 父亲")
+    pickup_time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="When, HH:MM")
+    note: str = Field(default="", max_length=300)
+
+
+class ApplicationChoices(Strict):
+    care_reason: CareReason
+    services: list[Literal["care", "nap"]] = Field(default_factory=list, max_length=2)
+    activity_ids: list[str] = Field(default_factory=list, max_length=10)
+    lunch: bool = False
+
+
+class ApplicationCreate(ApplicationChoices):
+    student_id: str = Field(pattern=ULID)
+    term_id: str = Field(pattern=ULID)
+
+
+class ApplicationUpdate(ApplicationChoices):
+    version: int | None = Field(default=None, ge=1, description="Alternative to If-Match")
+
+
+class Decision(Strict):
+    reason: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class ReasonRequired(Strict):
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class BatchDecision(Strict):
+    application_ids: list[str] = Field(min_length=1, max_length=50)
+    decision: Literal["approve", "reject"]
+    reason: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class QueueQuery(Strict):
+    status: StatusName | None = None
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)
+
+
+class TemplateWrite(Strict):
+    text: str = Field(min_length=1, max_length=20000, description="协议书 text with {{placeholders}}")
+
+
+class Signature(Strict):
+    template_version: int = Field(ge=1, description="The template version the guardian read")
+    agree: Literal[True]
+
+
+class Withdrawal(Strict):
+    effective_on: dt.date
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class Drop(Strict):
+    effective_on: dt.date
+    reason: str | None = Field(default=None, max_length=300)
+
+
+class ApplicationActivity(BaseModel):
+    activity_id: str
+    state: str
+    position: int | None = None
+
+
+class Application(BaseModel):
+    id: str
+    school_id: str
+    student_id: str
+    class_id: str
+    term_id: str
+    guardian_sub: str
+    status: str
+    status_reason: str | None
+    care_reason: CareReason
+    services: list[str]
+    lunch: bool
+    activities: list[ApplicationActivity]
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class ApplicationPage(BaseModel):
+    items: list[Application]
+    next_cursor: str | None
+
+
+class TransitionOut(BaseModel):
+    at: str
+    by: str
+    role: str
+    action: str
+    from_: str = Field(alias="from")
+    to: str
+    reason: str | None
+    activity_id: str | None
+
+
+class History(BaseModel):
+    items: list[TransitionOut]
+
+
+class ConsentState(BaseModel):
+    student_id: str
+    status: str
+    text_version: str | None
+    history: list[dict[str, str]]
+
+
+class BatchResult(BaseModel):
+    results: list[dict[str, object]]
+
+
+class Template(BaseModel):
+    term_id: str
+    version: int
+    text: str
+    placeholders: list[str]
+
+
+class SignedAgreement(BaseModel):
+    application_id: str
+    template_version: int
+    text: str
+    sha256: str
+    signed_by: str
+    signed_at: str
+    ip: str
+    user_agent: str
+
+
+STATUSES = states.STATUSES
+
+
+class ClassReview(Strict):
+    """班级审核 by the 班主任: approve, return for changes (reason) or reject (reason)."""
+
+    decision: Literal["approve", "return", "reject"]
+    reason: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class FinalDecision(Strict):
+    """校长审定 by the principal: approve or reject (reason)."""
+
+    decision: Literal["approve", "reject"]
+    reason: str | None = Field(default=None, min_length=1, max_length=300)
+
+
+class MyApplications(BaseModel):
+    items: list[Application]
+
+
+class Empty(Strict):
+    pass

@@ -1,0 +1,94 @@
+"""协议书: the per-term template, versioned, and the guardian's immutable signed copy (issue 3, stage 2)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from tests.functional.conftest import Api, World
+from tests.functional.isolation_enrollment import app_path, approved, draft, new_family, new_term
+
+TEXT = (
+    "{{school_name}}与{{guardian_name}}就{{student_name}}（{{class_name}}）参加{{term_name}}签订协议。"
+    "项目：{{activities}}。费用：{{fees}}。"
+)
+
+
+def _template(api: Api, w: World, term_id: str, text: str = TEXT, as_: str | None = None) -> Any:
+    path = f"/schools/{w.school_id}/terms/{term_id}/agreement-template"
+    return api.call("PUT", path, {"text": text}, as_=as_ or w.school_admin)
+
+
+def test_template_is_versioned_and_checked(api: Api, world: World) -> None:
+    term = new_term(api, world)
+    path = f"/schools/{world.school_id}/terms/{term.term_id}/agreement-template"
+    r = api.get(path, as_=world.teacher)
+    assert r.status_code == 404 and r.json["error"]["code"] == "agreement_template_missing"
+    assert _template(api, world, term.term_id).json["version"] == 1
+    r = _template(api, world, term.term_id, TEXT + "{{secret}}")
+    assert r.status_code == 400 and r.json["error"]["details"][0]["field"] == "text"
+    assert _template(api, world, term.term_id, as_=world.teacher).status_code == 403
+    assert api.call("PUT", path, {"text": ""}, as_=world.school_admin).status_code == 400
+    r = _template(api, world, term.term_id, TEXT + "（第二版）")
+    assert r.json["version"] == 2 and "student_name" in r.json["placeholders"]
+    assert api.get(path, as_=world.guardian).json["version"] == 2
+
+
+def test_guardian_signs_the_rendered_text_once(api: Api, world: World, other: World) -> None:
+    term, fam = new_term(api, world), new_family(api, world)
+    _template(api, world, term.term_id)
+    app = approved(api, world, fam, term)
+    path = app_path(world, app["id"], "/agreement")
+    body = {"template_version": 1, "agree": True}
+    assert api.post(path, body, as_=world.school_admin).status_code == 403
+    assert api.post(path, body, as_=other.school_admin).status_code == 404
+    assert api.post(path, {"template_version": 1}, as_=fam.guardian).status_code == 400
+    assert api.get(path, as_=fam.guardian).json["error"]["code"] == "agreement_not_signed"
+    r = api.post(
+        path,
+        body,
+        as_=fam.guardian,
+        headers={"User-Agent": "KehouTest/1.0"},
+    )
+    assert r.status_code == 201, r.body
+    signed = r.json
+    assert "王小明" in signed["text"] and "王强" in signed["text"] and "测试小学" in signed["text"]
+    assert "活动0" in signed["text"] and "{{" not in signed["text"]
+    assert signed["sha256"] == hashlib.sha256(signed["text"].encode()).hexdigest()
+    assert signed["user_agent"] == "KehouTest/1.0" and signed["ip"] and signed["signed_by"]
+    assert api.get(app_path(world, app["id"]), as_=fam.guardian).json["status"] == "active"
+    again = api.post(path, body, as_=fam.guardian)
+    assert again.status_code == 409 and again.json["error"]["code"] == "invalid_transition"
+    # a new template version does not alter the signed copy
+    _template(api, world, term.term_id, "新版本 {{student_name}}")
+    assert api.get(path, as_=fam.teacher).json == signed
+    history = api.get(app_path(world, app["id"], "/history"), as_=fam.guardian).json["items"]
+    assert (history[-1]["from"], history[-1]["to"]) == ("approved", "active")
+
+
+def test_signing_needs_approval_and_the_current_template(api: Api, world: World, container: Any) -> None:
+    term, fam = new_term(api, world), new_family(api, world)
+    _template(api, world, term.term_id)
+    from tests.functional.isolation_enrollment import consent
+
+    consent(api, world, fam)
+    app_id = draft(api, world, fam, term)["id"]
+    r = api.post(app_path(world, app_id, "/agreement"), {"template_version": 1, "agree": True}, as_=fam.guardian)
+    assert r.status_code == 409 and r.json["error"]["code"] == "invalid_transition"
+    fam2 = new_family(api, world, "+8613800000777")
+    app2 = approved(api, world, fam2, term)["id"]
+    _template(api, world, term.term_id, TEXT + "v2")
+    r = api.post(app_path(world, app2, "/agreement"), {"template_version": 1, "agree": True}, as_=fam2.guardian)
+    assert r.status_code == 409 and r.json["error"]["code"] == "agreement_outdated"
+    r = api.post(app_path(world, app2, "/agreement"), {"template_version": 2, "agree": True}, as_=fam2.guardian)
+    assert r.status_code == 201
+
+    from chalicelib.core.outbox import OutboxEvent
+
+    signed = [
+        json.loads(e.detail)
+        for e in OutboxEvent.scan(OutboxEvent.detail.contains(app2))
+        if e.detail_type == "AgreementSigned"
+    ]
+    assert signed and signed[0]["from"] == "approved" and signed[0]["to"] == "active"
