@@ -93,11 +93,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "roster_import.too_long": {"zh-CN": "内容过长（最多 {max} 个字）。", "en": "Too long (at most {max} characters)."},
     "roster_import.missing_column": {
         "zh-CN": "缺少必需的列“{column}”。",
-        "en": "The required column \"{column}\" is missing.",
+        "en": 'The required column "{column}" is missing.',
     },
     "roster_import.duplicate_column": {
         "zh-CN": "列“{column}”出现了不止一次。",
-        "en": "The column \"{column}\" appears more than once.",
+        "en": 'The column "{column}" appears more than once.',
     },
     "roster_import.invalid_student_number": {
         "zh-CN": "学号只能包含字母、数字和“-”，最多 32 位。",
@@ -133,7 +133,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "roster_import.file_not_utf8": {
         "zh-CN": "文件不是 UTF-8 编码：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或直接上传 xlsx 文件。",
-        "en": "The file is not UTF-8: save it as \"CSV UTF-8\" in Excel, or upload the xlsx file.",
+        "en": 'The file is not UTF-8: save it as "CSV UTF-8" in Excel, or upload the xlsx file.',
     },
     "roster_import.file_unreadable": {
         "zh-CN": "无法读取该文件，请确认文件格式与所选格式（CSV 或 XLSX）一致。",

@@ -18,8 +18,8 @@ from chalicelib.core.errors import Conflict, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import new_id
 from chalicelib.core.pagination import Page, decode_cursor, page_of
+from chalicelib.core.versioning import expected_version
 from chalicelib.roster.models import Student
-from chalicelib.roster.writes import expected_version
 
 from . import schemas, seats, states
 from .access import Access, require_class_queue_reader

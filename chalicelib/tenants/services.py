@@ -18,12 +18,13 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import idempotency, outbox
 from chalicelib.core.clock import Clock, iso
-from chalicelib.core.errors import Conflict, NotFound, PreconditionRequired, TenantSuspended, VersionConflict
+from chalicelib.core.errors import Conflict, NotFound, TenantSuspended, VersionConflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from chalicelib.core.request_scope import memo
 from chalicelib.core.store import tenant_pk
+from chalicelib.core.versioning import expected_version
 
 from . import policy, schemas
 from .models import District, School, SchoolCodeClaim, StaffEmailClaim, StaffMember
@@ -191,7 +192,7 @@ class TenantsService:
     def update_school(self, p: Principal, school_id: str, cmd: schemas.SchoolUpdate, if_match: str | None) -> School:
         school = self._load_school(school_id)
         policy.require_school_manager(p, school)
-        expected = _expected_version(if_match, cmd.version)
+        expected = expected_version(if_match, cmd.version)
         if expected != school.version:
             raise VersionConflict({"current_version": school.version})
         changes = cmd.model_dump(exclude_unset=True, exclude={"version"})
@@ -352,17 +353,6 @@ class TenantsService:
                 "role": member.role,
             },
         )
-
-
-def _expected_version(if_match: str | None, body_version: int | None) -> int:
-    if if_match:
-        raw = if_match.strip().removeprefix("W/").strip('"')
-        if raw.isdigit():
-            return int(raw)
-        raise PreconditionRequired({"field": "If-Match", "message": "expected a version number"})
-    if body_version is not None:
-        return body_version
-    raise PreconditionRequired()
 
 
 def _failed_items(exc: TransactWriteError, names: list[str]) -> set[str]:

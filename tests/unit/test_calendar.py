@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from chalicelib.core.errors import PreconditionRequired
 from chalicelib.roster.calendar import schemas
 from chalicelib.roster.calendar.rules import (
     Holiday,
@@ -22,7 +21,6 @@ from chalicelib.roster.calendar.rules import (
     range_problems,
     service_days,
 )
-from chalicelib.roster.calendar.services import expected_version
 
 D = dt.date
 AUTUMN = TermRules(
@@ -294,16 +292,3 @@ def test_calendar_query_reads_from_and_to() -> None:
     with pytest.raises(ValidationError) as err:
         schemas.CalendarQuery.model_validate({})
     assert {e["loc"][0] for e in err.value.errors()} == {"from", "to"}
-
-
-@pytest.mark.parametrize(
-    ("header", "body", "expected"), [('"3"', None, 3), ('W/"4"', 1, 4), ("5", None, 5), (None, 2, 2)]
-)
-def test_expected_version(header: str | None, body: int | None, expected: int) -> None:
-    assert expected_version(header, body) == expected
-
-
-def test_expected_version_is_required() -> None:
-    for header in (None, "*", '"abc"'):
-        with pytest.raises(PreconditionRequired):
-            expected_version(header, None)

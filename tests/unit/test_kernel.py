@@ -11,7 +11,7 @@ from chalicelib.core.errors import PreconditionRequired, ValidationFailed
 from chalicelib.core.identity import Role, principal_from_claims
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.pagination import decode_cursor, encode_cursor
-from chalicelib.tenants.services import _expected_version
+from chalicelib.core.versioning import expected_version as _expected_version
 
 
 def test_ids_are_fixed_length_and_time_ordered() -> None:

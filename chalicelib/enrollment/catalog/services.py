@@ -21,11 +21,12 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import authz, outbox
 from chalicelib.core.clock import Clock, iso
-from chalicelib.core.errors import Conflict, NotFound, PreconditionRequired, ValidationFailed, VersionConflict
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from chalicelib.core.store import tenant_pk
+from chalicelib.core.versioning import expected_version
 
 from . import rules, schemas
 from .models import PROVIDER_PREFIX, ProgramDraft, ProgramVersion, Provider, PublishedPointer, StatusChangeAttribute
@@ -99,7 +100,7 @@ class CatalogService:
     ) -> Provider:
         authz.require_school_admin(p, school_id)
         provider = _load_provider(school_id, provider_id)
-        expected = _expected_version(if_match, cmd.version)
+        expected = expected_version(if_match, cmd.version)
         if expected != provider.version:
             raise VersionConflict({"current_version": provider.version})
         for name, value in cmd.model_dump(exclude_unset=True, exclude={"version"}).items():
@@ -160,7 +161,7 @@ class CatalogService:
         """
         authz.require_school_admin(p, school_id)
         school = self._tenants.get_school(p, school_id)
-        expected = _expected_version(if_match, cmd.version)
+        expected = expected_version(if_match, cmd.version)
         self._calendar.require_term(school_id, term_id)
         draft = _load_draft(school_id, term_id)
         if expected != (draft.version if draft else 0):
@@ -369,15 +370,3 @@ def _draft_json(
         "latest_published_version": int(pointer.number) if pointer else None,
         "unpublished_changes": draft is not None and (pointer is None or int(pointer.draft_version) != draft.version),
     }
-
-
-def _expected_version(if_match: str | None, body_version: int | None) -> int:
-    """The version the caller read: ``If-Match`` (``"3"``, ``W/"3"`` or ``3``) or the body's ``version``."""
-    if if_match:
-        raw = if_match.strip().removeprefix("W/").strip('"')
-        if raw.isdigit():
-            return int(raw)
-        raise PreconditionRequired({"field": "If-Match", "message": "expected a version number"})
-    if body_version is not None:
-        return body_version
-    raise PreconditionRequired()

@@ -25,11 +25,12 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import authz, outbox
 from chalicelib.core.clock import Clock, iso
-from chalicelib.core.errors import Conflict, NotFound, PreconditionRequired, ValidationFailed, VersionConflict
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from chalicelib.core.store import tenant_pk
+from chalicelib.core.versioning import expected_version
 
 from . import rules, schemas
 from .models import TERM_PREFIX, Term, TermsGuard
@@ -225,15 +226,3 @@ def _check_no_overlap(candidate: TermRules, terms: list[Term]) -> None:
 def _check_version(term: Term, expected: int) -> None:
     if expected != term.version:
         raise VersionConflict({"current_version": term.version})
-
-
-def expected_version(if_match: str | None, body_version: int | None) -> int:
-    """The version the caller read: ``If-Match`` (``"3"``, ``W/"3"`` or ``3``) or the body's ``version``."""
-    if if_match:
-        raw = if_match.strip().removeprefix("W/").strip('"')
-        if raw.isdigit():
-            return int(raw)
-        raise PreconditionRequired({"field": "If-Match", "message": "expected a version number"})
-    if body_version is not None:
-        return body_version
-    raise PreconditionRequired()
