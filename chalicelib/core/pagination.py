@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -23,6 +24,30 @@ DEFAULT_LIMIT = 20
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
+
+
+TABLE_KEY = ("pk", "sk")
+GSI1_KEY = ("pk", "sk", "gsi1pk", "gsi1sk")
+
+
+def query_page(
+    query: Callable[..., Iterable[T]],
+    partition: str,
+    condition: Any = None,
+    *,
+    limit: int,
+    cursor: str | None,
+    index_key: tuple[str, ...] = TABLE_KEY,
+) -> Page[T]:
+    """One page of a PynamoDB ``Model.query`` or ``Index.query`` over ``partition``: one Query call.
+
+    ``index_key`` names the key attributes of what is queried (the table's, or an index's with the
+    table's); its third name, if any, is the index's partition attribute the cursor is checked against.
+    """
+    partition_attr = index_key[2] if len(index_key) > 2 else index_key[0]
+    start = decode_cursor(cursor, partition_attr=partition_attr, partition_value=partition)
+    result = query(partition, condition, limit=limit + 1, last_evaluated_key=start, page_size=limit + 1)
+    return page_of(list(result), limit, index_key)
 
 
 def page_of(items: list[T], limit: int, key_attrs: tuple[str, ...]) -> Page[T]:

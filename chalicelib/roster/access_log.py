@@ -17,7 +17,7 @@ from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import NotFound
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import new_id
-from chalicelib.core.pagination import Page, decode_cursor, page_of
+from chalicelib.core.pagination import Page, query_page
 from chalicelib.core.request_scope import memo
 from chalicelib.tenants.models import School
 
@@ -65,9 +65,7 @@ class AccessLog:
 
     def page(self, school_id: str, day: dt.date, limit: int, cursor: str | None) -> Page[AccessLogEntry]:
         partition = AccessLogEntry.partition(school_id, day.isoformat())
-        start = decode_cursor(cursor, partition_attr="pk", partition_value=partition)
-        result = AccessLogEntry.query(partition, limit=limit + 1, last_evaluated_key=start, page_size=limit + 1)
-        return page_of(list(result), limit, ("pk", "sk"))
+        return query_page(AccessLogEntry.query, partition, limit=limit, cursor=cursor)
 
     @staticmethod
     def _zone(school_id: str) -> ZoneInfo:

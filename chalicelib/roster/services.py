@@ -18,7 +18,7 @@ from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.pagination import Page, decode_cursor, page_of
+from chalicelib.core.pagination import Page, decode_cursor, page_of, query_page
 from chalicelib.core.request_scope import memo
 from chalicelib.core.vault import PersonalDataVault
 
@@ -82,11 +82,7 @@ class RosterService:
     def list_classes(self, p: Principal, school_id: str, limit: int, cursor: str | None) -> Page[SchoolClass]:
         policy.require_class_reader(p, school_id)
         pk = SchoolClass.key(school_id, "")[0]
-        start = decode_cursor(cursor, partition_attr="pk", partition_value=pk)
-        result = SchoolClass.query(
-            pk, SchoolClass.sk.startswith("CLASS#"), limit=limit + 1, last_evaluated_key=start, page_size=limit + 1
-        )
-        return page_of(list(result), limit, ("pk", "sk"))
+        return query_page(SchoolClass.query, pk, SchoolClass.sk.startswith("CLASS#"), limit=limit, cursor=cursor)
 
     def get_class(self, p: Principal, school_id: str, class_id: str) -> SchoolClass:
         policy.require_class_reader(p, school_id)

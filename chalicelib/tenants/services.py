@@ -21,7 +21,7 @@ from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, TenantSuspended, VersionConflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
+from chalicelib.core.pagination import DEFAULT_LIMIT, GSI1_KEY, Page, query_page
 from chalicelib.core.request_scope import memo
 from chalicelib.core.store import tenant_pk
 from chalicelib.core.versioning import expected_version
@@ -182,12 +182,10 @@ class TenantsService:
     ) -> Page[School]:
         policy.require_district_scope(p, district_id)
         partition = School.district_partition(district_id)
-        start = decode_cursor(cursor, partition_attr="gsi1pk", partition_value=partition)
-        result = School.by_district.query(partition, limit=limit + 1, last_evaluated_key=start, page_size=limit + 1)
-        items = list(result)
-        if not items and start is None:
+        page = query_page(School.by_district.query, partition, limit=limit, cursor=cursor, index_key=GSI1_KEY)
+        if not page.items and cursor is None:
             self._load_district(district_id)  # empty first page: unknown district answers 404
-        return page_of(items, limit, ("pk", "sk", "gsi1pk", "gsi1sk"))
+        return page
 
     def update_school(self, p: Principal, school_id: str, cmd: schemas.SchoolUpdate, if_match: str | None) -> School:
         school = self._load_school(school_id)
@@ -262,12 +260,8 @@ class TenantsService:
     ) -> Page[StaffMember]:
         school = self._load_school(school_id)
         policy.require_school_manager(p, school)
-        pk = tenant_pk(school_id)
-        start = decode_cursor(cursor, partition_attr="pk", partition_value=pk)
-        result = StaffMember.query(
-            pk, StaffMember.sk.startswith("STAFF#"), limit=limit + 1, last_evaluated_key=start, page_size=limit + 1
-        )
-        return page_of(list(result), limit, ("pk", "sk"))
+        condition = StaffMember.sk.startswith("STAFF#")
+        return query_page(StaffMember.query, tenant_pk(school_id), condition, limit=limit, cursor=cursor)
 
     # -- helpers -------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
+from chalicelib.core.pagination import DEFAULT_LIMIT, Page, query_page
 from chalicelib.core.store import tenant_pk
 from chalicelib.core.versioning import expected_version
 
@@ -84,12 +84,8 @@ class CatalogService:
         self, p: Principal, school_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
     ) -> Page[Provider]:
         authz.require_staff(p, school_id)
-        pk = tenant_pk(school_id)
-        start = decode_cursor(cursor, partition_attr="pk", partition_value=pk)
-        result = Provider.query(
-            pk, Provider.sk.startswith(PROVIDER_PREFIX), limit=limit + 1, last_evaluated_key=start, page_size=limit + 1
-        )
-        return page_of(list(result), limit, ("pk", "sk"))
+        condition = Provider.sk.startswith(PROVIDER_PREFIX)
+        return query_page(Provider.query, tenant_pk(school_id), condition, limit=limit, cursor=cursor)
 
     def get_provider(self, p: Principal, school_id: str, provider_id: str) -> Provider:
         authz.require_staff(p, school_id)

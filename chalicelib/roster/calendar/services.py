@@ -28,7 +28,7 @@ from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import is_id, new_id
-from chalicelib.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
+from chalicelib.core.pagination import DEFAULT_LIMIT, Page, query_page
 from chalicelib.core.store import tenant_pk
 from chalicelib.core.versioning import expected_version
 
@@ -92,12 +92,8 @@ class CalendarService:
     ) -> Page[Term]:
         """The school's 学期 in creation order."""
         authz.require_member(p, school_id)
-        pk = tenant_pk(school_id)
-        start = decode_cursor(cursor, partition_attr="pk", partition_value=pk)
-        result = Term.query(
-            pk, Term.sk.startswith(TERM_PREFIX), limit=limit + 1, last_evaluated_key=start, page_size=limit + 1
-        )
-        return page_of(list(result), limit, ("pk", "sk"))
+        condition = Term.sk.startswith(TERM_PREFIX)
+        return query_page(Term.query, tenant_pk(school_id), condition, limit=limit, cursor=cursor)
 
     def get_term(self, p: Principal, school_id: str, term_id: str) -> Term:
         authz.require_member(p, school_id)
