@@ -1,0 +1,4 @@
+// placeholder: pages are added by the module owner.
+import { definePage } from "./kit.js";
+
+void definePage;
