@@ -37,3 +37,12 @@ def outbox_dispatcher(event: dict[str, Any], context: Any) -> dict[str, int]:
     """DynamoDB Streams consumer: publish newly written outbox events to the EventBridge bus."""
     published = container.get().dispatcher.dispatch_stream(event.get("Records", []))
     return {"published": published}
+
+
+@app.lambda_function(name="notify_consumer")
+def notify_consumer(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """SQS consumer (bus rule ``source: kehou.enrollment`` → queue): each message to ``handle_event``,
+    failed ones reported in ``batchItemFailures`` so only they are redelivered."""
+    from chalicelib.notify.consumer import NotifyConsumer  # only this function pays for the import
+
+    return NotifyConsumer(container.get().handle_event).process(event, context)

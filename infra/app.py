@@ -70,7 +70,11 @@ def chalice_build_dir(outdir: Path) -> Iterator[Path]:
 
 
 def synth() -> cdk.App:
-    """Build the stack for ``-c stage=...`` (default dev) and write the cloud assembly."""
+    """Build the stack for ``-c stage=...`` (default dev) and write the cloud assembly.
+
+    ``-c mail_sender=...`` and ``-c mail_region=...`` set where notices' e-mail comes from (a verified
+    SES identity, in a region that offers SES); the defaults are the app's own.
+    """
     app = cdk.App()
     stage = str(app.node.try_get_context("stage") or DEFAULT_STAGE)
     if not os.environ.get("AWS_DEFAULT_REGION"):
@@ -79,7 +83,8 @@ def synth() -> cdk.App:
         )
     with chalice_build_dir(Path(app.outdir)) as build:
         source = snapshot_chalice_project(_REPO_ROOT, build / "project")
-        KehouStack(app, stage=stage, source_dir=source)
+        mail = {key: str(value) for key in ("mail_sender", "mail_region") if (value := app.node.try_get_context(key))}
+        KehouStack(app, stage=stage, source_dir=source, **mail)
         app.synth()
     return app
 

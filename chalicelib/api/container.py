@@ -96,12 +96,20 @@ class Container:
     def dispatcher(self) -> OutboxDispatcher:
         from chalicelib.core.outbox import OutboxDispatcher
 
-        return OutboxDispatcher(self.events, self.handle_event if self.drain_inline else None)
+        return OutboxDispatcher(self.events, self._deliver_locally if self.drain_inline else None)
 
-    def handle_event(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
-        """Consumers of domain events: in AWS an EventBridge rule → SQS → this, in the notifier Lambda."""
+    def _deliver_locally(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+        self.handle_event(source, detail_type, detail)
+
+    def handle_event(self, source: str, detail_type: str, detail: dict[str, Any]) -> object:
+        """Consumers of domain events: in AWS an EventBridge rule → SQS → this, in the notifier Lambda.
+
+        Returns the consumer's result (notify's ``HandleResult``), from which the notifier Lambda
+        tells a message whose e-mail or SMS failed and has SQS redeliver it; the local drain ignores it.
+        """
         if source == "kehou.enrollment":
-            self.notify.handle(detail_type, detail)
+            return self.notify.handle(detail_type, detail)
+        return None
 
     @cached_property
     def tenants(self) -> TenantsService:

@@ -6,6 +6,10 @@
 * ``OutboxDispatcherRole``: the stream consumer. Reads the main table's stream, reads/updates the
   main table (to mark outbox items as published), publishes to the bus, reports failed batches to
   the DLQ. It cannot touch the ledger or idempotency tables.
+* ``NotifyConsumerRole``: the notifier Lambda. Consumes the notify queue, reads/writes main-table
+  items (notices, their claims, unread counts, contacts), opens sealed contacts with the tenants'
+  keys (decrypt only), sends e-mail from the configured sender only (SES) and SMS (SNS). No
+  indexes, no ledger, no idempotency table, no bus.
 * ``TenantScopedDataRole``: the per-request scoped credential path of DESIGN.md section 3; see
   ``infra/README.md`` for what it does and, as importantly, does not cover.
 
@@ -17,6 +21,7 @@ granted per function log group by ``KehouStack`` once the functions are known.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aws_cdk import Stack
 from aws_cdk import aws_dynamodb as dynamodb
@@ -27,6 +32,7 @@ from constructs import Construct
 
 from .data import GSI1, DataTables
 from .messaging import DomainEvents
+from .notifier import NotifyQueue
 
 ITEM_READ_ACTIONS = (
     "dynamodb:GetItem",
@@ -132,6 +138,50 @@ def grant_tenant_keys(role: iam.IRole, stage: str) -> None:
     )
 
 
+def grant_tenant_key_decrypt(role: iam.IRole) -> None:
+    """Open what was sealed under a tenant's key (``PersonalDataVault.open``), and nothing else."""
+    stack = Stack.of(role)
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="OpenTenantData",
+            actions=["kms:Decrypt"],
+            resources=[f"arn:{stack.partition}:kms:{stack.region}:{stack.account}:key/*"],
+            conditions={
+                "StringLike": {f"aws:ResourceTag/{TENANT_TAG}": "?*"},
+                "ForAllValues:StringEquals": {"kms:EncryptionContextKeys": [TENANT_TAG]},
+            },
+        )
+    )
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """Where notices' e-mail comes from: a verified SES identity in a region that offers SES."""
+
+    sender: str
+    region: str
+
+
+def grant_mail_and_sms(role: iam.IRole, mail: MailSettings) -> None:
+    """``ses:SendEmail`` from ``mail.sender`` only, and ``sns:Publish`` for SMS.
+
+    SendEmail is authorized against the SES identities in the mail region (the sender's domain or
+    address; in the SES sandbox also the recipients'), so the statement names that region's identities
+    and pins the From address with ``ses:FromAddress``. An SMS has no ARN to name: SNS checks direct
+    publishing to a phone number against ``*``.
+    """
+    stack = Stack.of(role)
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            sid="SendNoticeEmail",
+            actions=["ses:SendEmail"],
+            resources=[f"arn:{stack.partition}:ses:{mail.region}:{stack.account}:identity/*"],
+            conditions={"StringEquals": {"ses:FromAddress": mail.sender}},
+        )
+    )
+    role.add_to_principal_policy(iam.PolicyStatement(sid="SendNoticeSms", actions=["sns:Publish"], resources=["*"]))
+
+
 def grant_table_key(role: iam.IRole, key: kms.IKey) -> None:
     role.add_to_principal_policy(iam.PolicyStatement(actions=list(TABLE_KEY_ACTIONS), resources=[key.key_arn]))
 
@@ -146,6 +196,8 @@ class FunctionRoles(Construct):
         *,
         data: DataTables,
         domain_events: DomainEvents,
+        notify_queue: NotifyQueue,
+        mail: MailSettings,
         stage: str,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -171,6 +223,17 @@ class FunctionRoles(Construct):
         grant_table_key(self.dispatcher, data.key)
         domain_events.bus.grant_put_events_to(self.dispatcher)
         domain_events.outbox_dlq.grant_send_messages(self.dispatcher)
+
+        self.notifier = _lambda_role(
+            self,
+            "NotifyConsumerRole",
+            "Kehou notifier: notify queue to guardians' inbox, e-mail (SES) and SMS (SNS)",
+        )
+        grant_item_access(self.notifier, data.main)  # notices, claims, unread counts, contacts: no index
+        grant_table_key(self.notifier, data.key)
+        grant_tenant_key_decrypt(self.notifier)
+        grant_mail_and_sms(self.notifier, mail)
+        notify_queue.queue.grant_consume_messages(self.notifier)
 
         self.tenant_scoped = self._tenant_scoped_data_role(data)
 

@@ -4,8 +4,9 @@ The Chalice construct runs ``chalice package`` on ``source_dir`` while this stac
 constructed (so synth needs PyPI for the Lambda wheels; ``infra/app.py`` passes a snapshot of the
 repository's Chalice project, see there) and includes the resulting SAM template.
 
-This module relies on two things of ``app.py`` only: the REST API (Chalice's ``APIHandler``) and
-the pure function ``outbox_dispatcher`` (``OutboxDispatcher``). Any other function Chalice
+This module relies on three things of ``app.py`` only: the REST API (Chalice's ``APIHandler``) and
+the pure functions ``outbox_dispatcher`` (``OutboxDispatcher``, fed by the main table's stream) and
+``notify_consumer`` (``NotifyConsumer``, fed by the notify queue). Any other function Chalice
 packages runs with the API role and gets its own log group.
 """
 
@@ -23,17 +24,24 @@ from aws_cdk import aws_logs as logs
 from chalice.cdk import Chalice
 from constructs import Construct, IConstruct
 
-from .access import FunctionRoles, tenant_key_alias_prefix
+from .access import FunctionRoles, MailSettings, tenant_key_alias_prefix
 from .data import DataTables
 from .identity import Identity
 from .messaging import DomainEvents
+from .notifier import NotifyQueue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9]{0,15}$")
+MAIL_SENDER_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+# chalicelib.core.config.Settings' defaults; a deployment sets its own with -c mail_sender=... .
+DEFAULT_MAIL_SENDER = "noreply@kehou.example.cn"
+DEFAULT_MAIL_REGION = "ap-southeast-1"  # SES is not offered in the China regions
 
 # Logical ids Chalice gives its functions (chalice.utils.to_cfn_resource_name of the names).
 API_FUNCTION = "APIHandler"
 DISPATCHER_FUNCTION = "OutboxDispatcher"
+NOTIFY_FUNCTION = "NotifyConsumer"
 SERVERLESS_FUNCTION = "AWS::Serverless::Function"
 API_GATEWAY_STAGE = "api"
 
@@ -49,11 +57,26 @@ OUTBOX_STREAM_FILTER = {
 OUTBOX_RETRY_ATTEMPTS = 5
 OUTBOX_MAX_RECORD_AGE = Duration.hours(6)
 
+LAMBDA_TIMEOUT_SECONDS = 30  # every function (Chalice's lambda_timeout); the notify queue depends on it
+# Notify queue -> notifier. Up to 10 messages per invocation, no batching window (a notice should not
+# wait), and at most this many concurrent invocations, which bounds the SES/SNS send rate and keeps a
+# burst (a batch approval of a whole grade) from being throttled into the DLQ.
+NOTIFY_BATCH_SIZE = 10
+NOTIFY_MAX_CONCURRENCY = 5
+
 
 def validate_stage(stage: str) -> str:
     if not STAGE_PATTERN.fullmatch(stage):
         raise ValueError(f"stage must match {STAGE_PATTERN.pattern!r}, got {stage!r}")
     return stage
+
+
+def validate_mail(sender: str, region: str) -> MailSettings:
+    if not MAIL_SENDER_PATTERN.fullmatch(sender):
+        raise ValueError(f"mail_sender must be an e-mail address, got {sender!r}")
+    if not REGION_PATTERN.fullmatch(region):
+        raise ValueError(f"mail_region must be an AWS region name, got {region!r}")
+    return MailSettings(sender, region)
 
 
 class KehouStack(Stack):
@@ -65,12 +88,15 @@ class KehouStack(Stack):
         *,
         stage: str,
         source_dir: Path = REPO_ROOT,
+        mail_sender: str = DEFAULT_MAIL_SENDER,
+        mail_region: str = DEFAULT_MAIL_REGION,
         **kwargs: Any,
     ) -> None:
         # chalice.cdk.Chalice uses its scope's path (scope.to_string()) as the Chalice stage name,
         # so the construct id *is* the stage: `chalice package --stage dev` for stage dev, and the
         # stage's section of .chalice/config.json applies (our stage_config still wins).
         validate_stage(stage)
+        self.mail = validate_mail(mail_sender, mail_region)
         super().__init__(
             scope,
             stage,
@@ -82,8 +108,19 @@ class KehouStack(Stack):
 
         self.data = DataTables(self, "Data", stage=stage)
         self.domain_events = DomainEvents(self, "Events", stage=stage)
+        self.notify = NotifyQueue(
+            self, "Notify", bus=self.domain_events.bus, function_timeout_seconds=LAMBDA_TIMEOUT_SECONDS
+        )
         self.identity = Identity(self, "Identity", stage=stage)
-        self.roles = FunctionRoles(self, "Access", data=self.data, domain_events=self.domain_events, stage=stage)
+        self.roles = FunctionRoles(
+            self,
+            "Access",
+            data=self.data,
+            domain_events=self.domain_events,
+            notify_queue=self.notify,
+            mail=self.mail,
+            stage=stage,
+        )
 
         self.chalice = Chalice(
             self,
@@ -93,6 +130,7 @@ class KehouStack(Stack):
         )
         self._configure_functions()
         self._wire_outbox()
+        self._wire_notifier()
         self._add_outputs()
 
     def lambda_environment(self) -> dict[str, str]:
@@ -110,6 +148,8 @@ class KehouStack(Stack):
             "KEHOU_DEV_SIGNIN": "false",
             "KEHOU_TENANT_SCOPED_ROLE_ARN": self.roles.tenant_scoped.role_arn,
             "KEHOU_KMS_ALIAS_PREFIX": tenant_key_alias_prefix(self.stage),
+            "KEHOU_MAIL_SENDER": self.mail.sender,
+            "KEHOU_MAIL_REGION": self.mail.region,
             "POWERTOOLS_SERVICE_NAME": "kehou",
         }
 
@@ -117,7 +157,8 @@ class KehouStack(Stack):
         """Chalice config for this stage; takes precedence over ``.chalice/config.json``.
 
         Chalice has no per-function override in this user-provided config, so every function gets
-        the API role here and ``_configure_functions`` re-points the dispatcher at its own role.
+        the API role here and ``_configure_functions`` re-points the dispatcher and the notifier at
+        their own roles.
         """
         return {
             "api_gateway_stage": API_GATEWAY_STAGE,
@@ -126,7 +167,7 @@ class KehouStack(Stack):
             "manage_iam_role": False,
             "iam_role_arn": self.roles.api.role_arn,
             "lambda_memory_size": 512,
-            "lambda_timeout": 30,
+            "lambda_timeout": LAMBDA_TIMEOUT_SECONDS,
             "environment_variables": self.lambda_environment(),
         }
 
@@ -140,12 +181,13 @@ class KehouStack(Stack):
 
     def _configure_functions(self) -> None:
         functions = self.serverless_functions()
-        for required in (API_FUNCTION, DISPATCHER_FUNCTION):
+        for required in (API_FUNCTION, DISPATCHER_FUNCTION, NOTIFY_FUNCTION):
             if required not in functions:
                 raise LookupError(f"chalice package produced no {required}; found {sorted(functions)}")
         retention = logs.RetentionDays.ONE_YEAR if self.stage == "prod" else logs.RetentionDays.ONE_MONTH
+        own_roles = {DISPATCHER_FUNCTION: self.roles.dispatcher, NOTIFY_FUNCTION: self.roles.notifier}
         for logical_id, function in functions.items():
-            role = self.roles.dispatcher if logical_id == DISPATCHER_FUNCTION else self.roles.api
+            role = own_roles.get(logical_id, self.roles.api)
             if role is not self.roles.api:
                 function.add_property_override("Role", role.role_arn)
             # A named log group per function: known retention, and the role may write to exactly
@@ -194,6 +236,28 @@ class KehouStack(Stack):
         # Lambda validates the stream permissions when it creates the mapping.
         mapping.node.add_dependency(_default_policy(self.roles.dispatcher))
 
+    def _wire_notifier(self) -> None:
+        """Notify queue -> ``NotifyConsumer``, reporting failed messages one by one."""
+        notifier = self.chalice.get_function(NOTIFY_FUNCTION)
+        target = lambda_.Function.from_function_attributes(
+            self,
+            "NotifyConsumerWithRole",
+            function_arn=notifier.function_arn,
+            role=self.roles.notifier,
+            same_environment=True,
+        )
+        mapping = lambda_.EventSourceMapping(
+            self,
+            "NotifyQueueMapping",
+            target=target,
+            event_source_arn=self.notify.queue.queue_arn,
+            batch_size=NOTIFY_BATCH_SIZE,
+            report_batch_item_failures=True,
+            max_concurrency=NOTIFY_MAX_CONCURRENCY,
+        )
+        # Lambda checks that the role may receive from the queue when it creates the mapping.
+        mapping.node.add_dependency(_default_policy(self.roles.notifier))
+
     def _add_outputs(self) -> None:
         outputs = {
             "ApiUrl": self.chalice.sam_template.get_output("EndpointURL").value,
@@ -205,6 +269,8 @@ class KehouStack(Stack):
             "UserPoolClientId": self.identity.api_client.user_pool_client_id,
             "OidcIssuer": self.identity.issuer,
             "OutboxDlqUrl": self.domain_events.outbox_dlq.queue_url,
+            "NotifyQueueUrl": self.notify.queue.queue_url,
+            "NotifyDlqUrl": self.notify.dlq.queue_url,
             "TenantScopedDataRoleArn": self.roles.tenant_scoped.role_arn,
         }
         for name, value in outputs.items():

@@ -1,4 +1,7 @@
-"""``python -m tests.bench``: print the report, write test-results/bench.json, fail on Scan / multi-Query pages."""
+"""``python -m tests.bench``: print the report, write test-results/bench.json, fail on Scan / multi-Query pages.
+
+Sections: 1. cold start, 2. tenants routes, 3. enrolment requests and the 3,000-row roster import, 4. checks.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__)
     parser.add_argument("--repeats", type=int, default=7, help="fresh interpreters per import measurement")
     parser.add_argument("--iterations", type=int, default=20, help="calls per route for the latency median")
+    parser.add_argument(
+        "--enrolment-iterations", type=int, default=5, help="calls per enrolment row (each on new objects)"
+    )
     parser.add_argument("--skip-coldstart", action="store_true")
+    parser.add_argument("--skip-enrolment", action="store_true", help="leave out section 3")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
 
@@ -42,12 +49,17 @@ def main(argv: list[str] | None = None) -> int:
         print(report.coldstart_section(cold), end="\n\n", flush=True)
 
     try:
-        rep = routes.measure(iterations=args.iterations)
+        rep = routes.measure(
+            iterations=args.iterations, enrolment_iterations=None if args.skip_enrolment else args.enrolment_iterations
+        )
     except routes.BenchError as exc:
         print(f"bench could not run: {exc}", file=sys.stderr)
         return 2
     out["dynamodb"] = rep.as_json()
     print(report.routes_section(rep), end="\n\n")
+    if rep.enrolment:
+        out["enrolment"] = rep.enrolment.as_json()
+        print(report.enrolment_section(rep.enrolment), end="\n\n")
     print(report.checks_section(rep))
 
     out["failures"] = rep.problems

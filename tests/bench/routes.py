@@ -16,10 +16,13 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .coldstart import ROOT
 from .dynamo import DRAIN, ROUTE, DynamoCall, DynamoRecorder, Usage
+
+if TYPE_CHECKING:
+    from .enrolment import EnrolmentReport
 
 LISTING_SCHOOLS = 150
 
@@ -135,15 +138,17 @@ class RouteResult:
 @dataclass
 class RoutesReport:
     results: list[RouteResult]
-    all_calls: int
-    scans: list[str]  # every Scan seen anywhere, with the phase it ran in
+    all_calls: int  # sections 1-2 (the tenants routes and their setup)
+    scans: list[str]  # every Scan seen anywhere (all sections, setup included), with the phase it ran in
     setup_seconds: float
     measure_seconds: float
     stack_start_seconds: float = 0.0
+    enrolment: EnrolmentReport | None = None  # section 3: enrolment requests and the roster import
 
     @property
     def problems(self) -> list[str]:
         out = [f"{r.route} [{r.variant}]: {p}" for r in self.results for p in r.problems]
+        out += self.enrolment.problems if self.enrolment else []
         out += [f"Scan made: {s}" for s in self.scans]
         return out
 
@@ -216,8 +221,9 @@ class Bench:
     def __init__(self, http: Http, recorder: DynamoRecorder, meter: DrainMeter, mint: Callable[..., str]):
         self.http, self.rec, self.meter, self._mint = http, recorder, meter, mint
 
-    def token(self, role: str, tenant: str | None = None, district: str | None = None) -> str:
-        return self._mint(role, tenant=tenant, district=district)
+    def token(self, role: str, tenant: str | None = None, district: str | None = None, **claims: Any) -> str:
+        """A token for ``role``; ``claims`` may fix the ``sub`` or add a verified ``phone``."""
+        return self._mint(role, tenant=tenant, district=district, **claims)
 
     # -- setup (not measured) ----------------------------------------------------------------------
 
@@ -435,6 +441,8 @@ class Bench:
             listing=case.listing,
         )
         for n, s in enumerate(samples):
+            if s.route.count("Scan"):  # DESIGN §3: no Scan in any request path, listing or not
+                result.problems.append(f"call {n + 1}: made {s.route.count('Scan')} Scan(s)")
             result.problems += _listing_problems(case, s, n) if case.listing else []
         return result
 
@@ -445,8 +453,6 @@ def _phase(calls: list[DynamoCall], phase: str) -> list[DynamoCall]:
 
 def _listing_problems(case: Case, s: Sample, n: int) -> list[str]:
     out = []
-    if s.route.count("Scan"):
-        out.append(f"call {n + 1}: listing made {s.route.count('Scan')} Scan(s)")
     if s.route.count("Query") != 1:
         out.append(f"call {n + 1}: listing made {s.route.count('Query')} Query calls for one page (expected 1)")
     if case.page_items is not None and s.items != case.page_items:
@@ -477,15 +483,22 @@ def local_app(recorder: DynamoRecorder, meter: DrainMeter) -> Iterator[tuple[Htt
             recorder.uninstall()
 
 
-def measure(iterations: int = 20) -> RoutesReport:
+def measure(iterations: int = 20, enrolment_iterations: int | None = None) -> RoutesReport:
+    """Tenants routes (section 2), then, unless ``enrolment_iterations`` is None, section 3."""
     from devstack.issuer import mint
 
     recorder, meter = DynamoRecorder(), DrainMeter()
     with local_app(recorder, meter) as (http, settings, stack_seconds):
 
-        def token(role: str, tenant: str | None = None, district: str | None = None) -> str:
-            sub = f"bench-{role}-{uuid.uuid4().hex[:6]}"
-            return mint(settings.oidc_issuer, sub=sub, roles=[role], tenant=tenant, district=district)
+        def token(
+            role: str,
+            tenant: str | None = None,
+            district: str | None = None,
+            sub: str | None = None,
+            phone: str | None = None,
+        ) -> str:
+            sub = sub or f"bench-{role}-{uuid.uuid4().hex[:6]}"
+            return mint(settings.oidc_issuer, sub=sub, roles=[role], tenant=tenant, district=district, phone=phone)
 
         bench = Bench(http, recorder, meter, token)
         t0 = time.perf_counter()
@@ -500,9 +513,21 @@ def measure(iterations: int = 20) -> RoutesReport:
         t1 = time.perf_counter()
         results = [bench.run_case(case, iterations) for case in cases]
         t2 = time.perf_counter()
+        tenants_calls = len(recorder.calls)
+        enrolment = None
+        if enrolment_iterations is not None:
+            from . import enrolment as enrolment_bench
+
+            enrolment = enrolment_bench.measure(bench, world, enrolment_iterations)
     scans = [
         f"{c.phase} on {c.table}{'/' + c.index if c.index else ''}" for c in recorder.calls if c.operation == "Scan"
     ]
     return RoutesReport(
-        results, len(recorder.calls), scans, round(t1 - t0, 1), round(t2 - t1, 1), round(stack_seconds, 1)
+        results,
+        tenants_calls,
+        scans,
+        round(t1 - t0, 1),
+        round(t2 - t1, 1),
+        round(stack_seconds, 1),
+        enrolment,
     )

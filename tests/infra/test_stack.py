@@ -118,13 +118,18 @@ ALLOWED_CFN_LINT_WARNINGS: frozenset[str] = frozenset()
 # The only actions any policy may grant on Resource "*", and why.
 ALLOWED_ON_ANY_RESOURCE = {
     "dynamodb:ListStreams",  # has no resource-level permissions (stream read of the dispatcher)
-    "sns:Publish",  # Cognito's SMS role (verification codes, SMS MFA); SMS has no topic ARN
+    "sns:Publish",  # SMS has no topic ARN: Cognito's SMS role (codes, MFA) and the notifier (notices)
     "kms:CreateKey",  # per-tenant personal-data keys: no key ARN exists before creation (tag-conditioned)
     "kms:TagResource",  # tagging the key at creation, same statement and conditions
 }
 API_FUNCTION = "APIHandler"
 DISPATCHER_FUNCTION = "OutboxDispatcher"
+NOTIFY_FUNCTION = "NotifyConsumer"
+FUNCTIONS = (API_FUNCTION, DISPATCHER_FUNCTION, NOTIFY_FUNCTION)
 TENANT_LEADING_KEYS = ["T#${aws:PrincipalTag/tenant}", "T#${aws:PrincipalTag/tenant}#*"]
+# The stack's defaults are the app's (chalicelib.core.config.Settings); synth passes no mail context.
+MAIL_SENDER = "noreply@kehou.example.cn"
+MAIL_REGION = "ap-southeast-1"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,10 +315,17 @@ def test_event_bus_and_archive(template: Template, raw: Json) -> None:
     )
 
 
+def _mapping_of(raw: Json, function: str) -> Json:
+    (mapping,) = [
+        m["Properties"]
+        for m in _resources(raw, "AWS::Lambda::EventSourceMapping").values()
+        if {"Fn::GetAtt": [function, "Arn"]} in _nested_values(m["Properties"]["FunctionName"])
+    ]
+    return mapping
+
+
 def test_outbox_stream_mapping_targets_the_dispatcher_with_a_dlq(template: Template, raw: Json) -> None:
-    (mapping,) = _resources(raw, "AWS::Lambda::EventSourceMapping").values()
-    props = mapping["Properties"]
-    assert {"Fn::GetAtt": [DISPATCHER_FUNCTION, "Arn"]} in _nested_values(props["FunctionName"])
+    props = _mapping_of(raw, DISPATCHER_FUNCTION)
     assert props["EventSourceArn"] == {"Fn::GetAtt": [_output_target(raw, "MainTableName"), "StreamArn"]}
     assert props["BisectBatchOnFunctionError"] is True
     assert 1 <= props["MaximumRetryAttempts"] <= 10
@@ -335,6 +347,125 @@ def _nested_values(value: Any) -> Iterator[Any]:
     elif isinstance(value, list):
         for item in value:
             yield from _nested_values(item)
+
+
+# ---------------------------------------------------------------------------------------------
+# notices: bus rule -> SQS (+ DLQ) -> the notifier
+
+
+def _notify_queue(raw: Json) -> str:
+    return _output_target(raw, "NotifyQueueUrl")
+
+
+def _notify_dlq(raw: Json) -> str:
+    return _output_target(raw, "NotifyDlqUrl")
+
+
+def test_enrollment_events_rule_sends_to_the_notify_queue_with_the_dlq(raw: Json) -> None:
+    bus = _output_target(raw, "EventBusName")
+    queue, dlq = _notify_queue(raw), _notify_dlq(raw)
+    (rule,) = [r["Properties"] for r in _resources(raw, "AWS::Events::Rule").values()]
+    assert rule["EventBusName"] == {"Ref": bus}
+    assert rule["EventPattern"] == {"source": ["kehou.enrollment"]}  # what Container.handle_event routes
+    assert rule["State"] == "ENABLED"
+    (target,) = rule["Targets"]
+    assert target["Arn"] == _getatt_arn(queue)
+    assert target["DeadLetterConfig"] == {"Arn": _getatt_arn(dlq)}
+    assert "InputTransformer" not in target and "Input" not in target  # the whole event: what the consumer parses
+
+
+def test_notify_queue_is_encrypted_redrives_after_five_receives_and_outlasts_the_function(raw: Json) -> None:
+    from chalicelib.notify.delivery import SEND_LEASE
+
+    queue = raw["Resources"][_notify_queue(raw)]["Properties"]
+    dlq = raw["Resources"][_notify_dlq(raw)]["Properties"]
+    timeout = raw["Resources"][NOTIFY_FUNCTION]["Properties"]["Timeout"]
+    assert queue["SqsManagedSseEnabled"] is True and dlq["SqsManagedSseEnabled"] is True
+    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": _getatt_arn(_notify_dlq(raw)), "maxReceiveCount": 5}
+    assert queue["VisibilityTimeout"] >= 6 * timeout
+    # A claim left by a receiver that died mid-send is taken over after SEND_LEASE: redelivery must last longer.
+    assert queue["VisibilityTimeout"] * queue["RedrivePolicy"]["maxReceiveCount"] > SEND_LEASE.total_seconds()
+    assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600 > queue["MessageRetentionPeriod"]
+
+
+def test_only_this_rule_may_send_to_the_notify_queues_and_only_over_tls(raw: Json) -> None:
+    (rule_id,) = _resources(raw, "AWS::Events::Rule")
+    for queue in (_notify_queue(raw), _notify_dlq(raw)):
+        (policy,) = [
+            p["Properties"]["PolicyDocument"]["Statement"]
+            for p in _resources(raw, "AWS::SQS::QueuePolicy").values()
+            if {"Ref": queue} in p["Properties"]["Queues"]
+        ]
+        allows = [s for s in policy if s["Effect"] == "Allow"]
+        assert allows and all(s["Principal"] == {"Service": "events.amazonaws.com"} for s in allows), allows
+        assert all(s["Condition"]["ArnEquals"]["aws:SourceArn"] == _getatt_arn(rule_id) for s in allows), allows
+        assert any(
+            s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy
+        )
+
+
+def test_notify_queue_mapping_reports_batch_item_failures(raw: Json) -> None:
+    props = _mapping_of(raw, NOTIFY_FUNCTION)
+    assert props["EventSourceArn"] == _getatt_arn(_notify_queue(raw))
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["BatchSize"] == 10
+    assert props["ScalingConfig"]["MaximumConcurrency"] >= 2
+    assert "DestinationConfig" not in props  # an SQS source dead-letters through the queue's redrive policy
+
+
+def test_notifier_role_has_what_notify_needs_and_nothing_else(raw: Json) -> None:
+    role = _role_of(raw["Resources"][NOTIFY_FUNCTION])
+    assert role not in {_role_of(raw["Resources"][f]) for f in (API_FUNCTION, DISPATCHER_FUNCTION)}
+    statements = _role_statements(raw, role)
+    main = _getatt_arn(_output_target(raw, "MainTableName"))
+    (key_id,) = _resources(raw, "AWS::KMS::Key")
+    by_service: dict[str, list[Json]] = {}
+    for s in statements:
+        assert s["Effect"] == "Allow", s
+        services = {a.split(":")[0] for a in _as_list(s["Action"])}
+        assert len(services) == 1, s
+        by_service.setdefault(services.pop(), []).append(s)
+    assert set(by_service) == {"dynamodb", "kms", "ses", "sns", "sqs", "logs"}
+
+    dynamo = by_service["dynamodb"]
+    assert [r for s in dynamo for r in _as_list(s["Resource"])] == [main]  # no index, ledger or idempotency
+    assert "dynamodb:TransactWriteItems" not in _actions(dynamo) and {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:Query",
+    } <= _actions(dynamo)
+
+    kms_by_resource = {json.dumps(s["Resource"], sort_keys=True): s for s in by_service["kms"]}
+    table_key = kms_by_resource.pop(json.dumps(_getatt_arn(key_id), sort_keys=True))
+    assert "kms:Decrypt" in _as_list(table_key["Action"])
+    (tenant_keys,) = kms_by_resource.values()
+    assert _as_list(tenant_keys["Action"]) == ["kms:Decrypt"]  # opens contacts; never creates or seals
+    assert tenant_keys["Condition"]["StringLike"] == {"aws:ResourceTag/tenant": "?*"}
+    assert tenant_keys["Condition"]["ForAllValues:StringEquals"] == {"kms:EncryptionContextKeys": ["tenant"]}
+
+    (ses,) = by_service["ses"]
+    assert _as_list(ses["Action"]) == ["ses:SendEmail"]
+    assert ses["Condition"] == {"StringEquals": {"ses:FromAddress": MAIL_SENDER}}
+    assert f":ses:{MAIL_REGION}:" in json.dumps(ses["Resource"]) and ":identity/*" in json.dumps(ses["Resource"])
+    (sns,) = by_service["sns"]
+    assert _as_list(sns["Action"]) == ["sns:Publish"] and sns["Resource"] == "*"  # SMS has no ARN
+
+    (sqs,) = by_service["sqs"]
+    assert sqs["Resource"] == _getatt_arn(_notify_queue(raw))
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"} <= _actions([sqs])
+    assert not _actions([sqs]) & {"sqs:SendMessage", "sqs:PurgeQueue"}
+
+
+def test_stack_mail_defaults_are_the_apps() -> None:
+    from chalicelib.core.config import Settings
+    from infra.stacks.kehou_stack import validate_mail
+
+    assert (Settings().mail_sender, Settings().mail_region) == (MAIL_SENDER, MAIL_REGION)
+    assert validate_mail("notices@school.example.cn", "us-east-1").region == "us-east-1"
+    for sender, region in (("no-at-sign", "us-east-1"), (MAIL_SENDER, "cn north 1"), ("a@b", MAIL_REGION)):
+        with pytest.raises(ValueError):
+            validate_mail(sender, region)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,11 +504,11 @@ def test_app_client_reads_but_never_writes_the_authorization_claims(raw: Json) -
 
 
 def test_chalice_functions_are_packaged(raw: Json) -> None:
-    assert {API_FUNCTION, DISPATCHER_FUNCTION} <= set(_functions(raw))
+    assert set(FUNCTIONS) <= set(_functions(raw))
     assert raw["Transform"] == "AWS::Serverless-2016-10-31"
 
 
-@pytest.mark.parametrize("function", [API_FUNCTION, DISPATCHER_FUNCTION])
+@pytest.mark.parametrize("function", FUNCTIONS)
 def test_function_environment(raw: Json, function: str) -> None:
     env = raw["Resources"][function]["Properties"]["Environment"]["Variables"]
     pool = _output_target(raw, "UserPoolId")
@@ -396,6 +527,7 @@ def test_function_environment(raw: Json, function: str) -> None:
     assert env["KEHOU_TENANT_SCOPED_ROLE_ARN"] == _getatt_arn(_output_target(raw, "TenantScopedDataRoleArn"))
     assert env["POWERTOOLS_SERVICE_NAME"] == "kehou"
     assert env["KEHOU_KMS_ALIAS_PREFIX"] == f"alias/kehou/{STAGE}/tenant/"
+    assert (env["KEHOU_MAIL_SENDER"], env["KEHOU_MAIL_REGION"]) == (MAIL_SENDER, MAIL_REGION)
 
 
 def test_api_role_creates_and_uses_only_tenant_tagged_keys(raw: Json) -> None:
@@ -419,9 +551,8 @@ def test_every_function_signs_in_the_production_way(raw: Json) -> None:
 def test_functions_use_our_roles_and_their_own_log_groups(raw: Json) -> None:
     roles = _resources(raw, "AWS::IAM::Role")
     assert "DefaultRole" not in raw["Resources"]  # chalice's managed role is switched off
-    api_role = _role_of(raw["Resources"][API_FUNCTION])
-    dispatcher_role = _role_of(raw["Resources"][DISPATCHER_FUNCTION])
-    assert api_role in roles and dispatcher_role in roles and api_role != dispatcher_role
+    own = {_role_of(raw["Resources"][f]) for f in FUNCTIONS}
+    assert own <= set(roles) and len(own) == len(FUNCTIONS)  # one role each
     for name, function in _functions(raw).items():
         log_group = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
         assert raw["Resources"][log_group]["Properties"]["RetentionInDays"] > 0
@@ -533,6 +664,8 @@ def test_outputs(raw: Json) -> None:
         "LedgerTableName",
         "UserPoolId",
         "UserPoolClientId",
+        "NotifyQueueUrl",
+        "NotifyDlqUrl",
     } <= set(raw["Outputs"])
     assert "execute-api" in json.dumps(raw["Outputs"]["ApiUrl"]["Value"])
 
