@@ -141,7 +141,9 @@ class Container:
     def catalog(self) -> CatalogService:
         from chalicelib.enrollment.catalog.services import CatalogService
 
-        return CatalogService(self.data.connection, self.clock, self._after_commit(), self.calendar, self.tenants)
+        return CatalogService(
+            self.data.connection, self.clock, self._after_commit(), self.calendar, self.tenants, self.vault
+        )
 
     @cached_property
     def enrollment(self) -> EnrollmentService:

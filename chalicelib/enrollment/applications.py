@@ -21,7 +21,7 @@ from chalicelib.core.pagination import Page, decode_cursor, page_of
 from chalicelib.core.versioning import expected_version
 from chalicelib.roster.models import Student
 
-from . import schemas, seats, states
+from . import priority, schemas, seats, states
 from .access import Access, require_class_queue_reader
 from .consent import ConsentBook
 from .flow import Flow, load_application
@@ -171,6 +171,7 @@ def as_json(app: Application) -> dict[str, Any]:
         if a["state"] == seats.WAITLISTED and a.get("wait_sk"):
             item["position"] = seats.position(app.tenant_id, app.term_id, a["activity_id"], a["wait_sk"])
         activities.append(item)
+    situation = priority.situation_of(app.care_reason)
     return {
         "id": app.application_id,
         "school_id": app.tenant_id,
@@ -180,7 +181,8 @@ def as_json(app: Application) -> dict[str, Any]:
         "guardian_sub": app.guardian_sub,
         "status": app.status,
         "status_reason": app.status_reason,
-        "care_reason": app.care_reason,
+        "care_reason": {**app.care_reason, "situation": situation},  # older items lack it: "other"
+        "priority": priority.priority_json(situation),  # R4: why the child is where it is on a waiting list
         "services": app.services,
         "lunch": app.lunch,
         "activities": activities,

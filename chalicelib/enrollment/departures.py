@@ -1,7 +1,9 @@
 """退出: a guardian withdraws the child, or drops one activity, at any time (R2: 自愿).
 
-A freed place goes straight to the first on the activity's waiting list (候补): the place is held
-for that child — their activity becomes ``seated`` and a ``PlaceOffered`` event tells the guardian,
+A freed place goes straight to the first on the activity's waiting list (候补) — the highest R4
+priority, and the earliest arrival within it (:mod:`.priority`; the list's sort key keeps that
+order, so "first" is the first item of one Query): the place is held for that child — their
+activity becomes ``seated`` and a ``PlaceOffered`` event tells the guardian,
 who keeps it by doing nothing or gives it back with the drop endpoint. The whole hand-over (seat,
 waiting-list entry, both applications, both histories, all events) is one transaction.
 """
@@ -126,7 +128,8 @@ class Departures:
         self._flow.stage(tx, app, p.sub, actor_role(p), action, frm, reason, **extra)
 
     def _hand_over(self, tx: Transaction, school_id: str, term_id: str, activity_id: str, touched: set[str]) -> None:
-        """Offer the freed place to the first valid waiting child; else give it back to the counter."""
+        """Offer the freed place to the first valid waiting child (by priority, then arrival); else give
+        it back to the counter."""
         for entry in seats.waiting(school_id, term_id, activity_id):
             if entry.application_id in touched:
                 continue

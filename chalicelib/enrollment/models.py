@@ -11,7 +11,7 @@ Transition         T#<school>                        APP#<application id>#H#<uli
 ApplicationClaim   T#<school>                        CLAIM#APP#<term>#<student>           (one open application)
 StudentAppEntry    T#<school>#APPS#STUDENT#<child>   APP#<application id>
 SeatCounter        T#<school>                        SEAT#<term>#<activity>
-WaitEntry          T#<school>#WAIT#<term>#<activity> <ulid>                               (候补, in arrival order)
+WaitEntry          T#<school>#WAIT#<term>#<activity> <rank>#<ulid>                        (候补: R4 rank, arrival)
 AgreementTemplate  T#<school>                        AGREEMENT#<term>#V#<000001>
 TemplatePointer    T#<school>                        AGREEMENT#<term>#CURRENT
 SignedAgreement    T#<school>                        APP#<application id>#AGREEMENT       (协议书, immutable)
@@ -174,10 +174,19 @@ class SeatCounter(MainTableModel):
 
 @table("main")
 class WaitEntry(MainTableModel):
-    """A place on an activity's waiting list (候补); the sort key (ULID) keeps arrival order."""
+    """A place on an activity's waiting list (候补).
+
+    The sort key ``<rank>#<ulid>`` is the list's order: the R4 rank of the application's situation
+    (:mod:`chalicelib.enrollment.priority`, 1 first), then the arrival time the ULID carries. A Query
+    reads the list in order, and "entries up to mine" is the visible position. Entries written
+    before ranks existed have a bare ULID key, which sorts before every ranked key: children already
+    waiting keep their place when the rule arrives.
+    """
 
     application_id = UnicodeAttribute()
     at = UnicodeAttribute()
+    situation = UnicodeAttribute(null=True)  # null on entries written before R4 ranks
+    priority = NumberAttribute(null=True)
 
     @staticmethod
     def partition(school_id: str, term_id: str, activity_id: str) -> str:

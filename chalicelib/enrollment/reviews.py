@@ -1,8 +1,9 @@
 """班级审核 by the 班主任 and 校长审定 by the principal, one by one or many at once.
 
 The principal's approval is where places are taken: for each chosen activity, a place if one is
-free (``taken < capacity`` in the same transaction), else the activity's waiting list (候补). When
-two approvals race for the last place, DynamoDB lets one win; the other re-reads and is waitlisted.
+free (``taken < capacity`` in the same transaction), else the activity's waiting list (候补), placed
+by the R4 priority of the application's reason, then arrival. When two approvals race for the last
+place, DynamoDB lets one win; the other re-reads and is waitlisted.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from chalicelib.core.clock import iso
 from chalicelib.core.errors import DomainError, ValidationFailed
 from chalicelib.core.identity import Principal
 
-from . import seats, states
+from . import priority, seats, states
 from .access import Access, actor_role, require_homeroom_teacher
 from .flow import Flow, event_detail, load_application
 from .models import Application, ApplicationClaim, Transition
@@ -107,6 +108,7 @@ class Reviews:
         free: dict[str, int],
     ) -> None:
         now = self._flow.clock.now()
+        situation = priority.situation_of(app.care_reason)  # R4: the reason sets the place on waiting lists
         activities: list[dict[str, Any]] = []
         waitlisted: list[tuple[str, int]] = []
         for a in app.activities:
@@ -121,9 +123,9 @@ class Reviews:
                 seats.stage_take(tx, app.tenant_id, app.term_id, aid, int(program.activities[aid]["capacity"]))
                 activities.append({"activity_id": aid, "state": seats.SEATED})
             else:
-                sk = seats.stage_wait(tx, app.tenant_id, app.term_id, aid, app.application_id, now)
+                sk = seats.stage_wait(tx, app.tenant_id, app.term_id, aid, app.application_id, situation, now)
                 activities.append({"activity_id": aid, "state": seats.WAITLISTED, "wait_sk": sk})
-                waitlisted.append((aid, seats.waiting_count(app.tenant_id, app.term_id, aid) + 1))
+                waitlisted.append((aid, seats.ahead_of(app.tenant_id, app.term_id, aid, sk) + 1))
         app.activities = activities
         app.file_under(states.APPROVED)
         app.status_reason = reason

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import states
+from .priority import Situation
 
 ULID = r"^[0-9A-HJKMNP-TV-Z]{26}$"
 Reason = str
@@ -30,6 +31,14 @@ class CareReason(Strict):
     pickup_by: str = Field(min_length=1, max_length=40, description="Who picks the child up, e.g. 父亲")
     pickup_time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="When, HH:MM")
     note: str = Field(default="", max_length=300)
+    situation: Situation = Field(
+        default="other",
+        description=(
+            "Why nobody can pick the child up on time; sets the waiting-list priority (候补): "
+            "no_one_available (1, first) > guardians_work_late (2) > single_guardian_or_guardian_away (3) "
+            "> other (4, default); first come, first served within one rank"
+        ),
+    )
 
 
 class ApplicationChoices(Strict):
@@ -93,6 +102,14 @@ class ApplicationActivity(BaseModel):
     position: int | None = None
 
 
+class Priority(BaseModel):
+    """R4: the rank the application's situation gives it on waiting lists (1 is served first)."""
+
+    rank: int = Field(ge=1, le=4)
+    situation: Situation
+    labels: dict[str, str] = Field(description='{"zh-CN": ..., "en": ...}')
+
+
 class Application(BaseModel):
     id: str
     school_id: str
@@ -103,6 +120,7 @@ class Application(BaseModel):
     status: str
     status_reason: str | None
     care_reason: CareReason
+    priority: Priority
     services: list[str]
     lunch: bool
     activities: list[ApplicationActivity]

@@ -3,8 +3,15 @@
 A :class:`SeatCounter` per (term, activity) holds ``taken``; taking a place is an update in the
 transition's own transaction with the condition ``taken < capacity``, so however many approvals race,
 an activity never takes more children than its capacity. A child who finds it full goes on the
-activity's waiting list (:class:`WaitEntry`, ordered by ULID), where the position is visible. Capacity
-comes from the term's latest published program (公示).
+activity's waiting list (:class:`WaitEntry`), where the position is visible. Capacity comes from the
+term's latest published program (公示).
+
+The waiting list is ordered by R4 priority, then arrival (:mod:`.priority`): the entry's sort key is
+``<rank>#<ulid>``, so DynamoDB keeps the order itself. Reading the list, counting a position and
+finding who gets a freed place are all one Query in sort-key order; nothing is re-sorted in memory,
+and joining the list stays one conditional put in the approval's transaction, as before. A child
+who joins ahead while a freed place is being handed over counts as arriving just after that
+hand-over (which read the list first), as any later arrival always did; the counter is untouched.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from chalicelib.core.errors import NotFound
 from chalicelib.core.ids import new_id
 from chalicelib.enrollment.catalog.public import read_public
 
+from . import priority
 from .models import SeatCounter, WaitEntry
 from .tx import Transaction
 
@@ -89,11 +97,27 @@ def stage_release(tx: Transaction, school_id: str, term_id: str, activity_id: st
     tx.update(f"release:{activity_id}", counter, actions=[SeatCounter.taken.add(-1)], condition=SeatCounter.taken > 0)
 
 
+def wait_key(situation: str, arrival_id: str) -> str:
+    """The waiting-list sort key: rank first (1 before 4), then arrival (a ULID sorts by time).
+
+    >>> wait_key("no_one_available", "01K0B") < wait_key("other", "01K0A")
+    True
+    """
+    return f"{priority.rank(situation)}#{arrival_id}"
+
+
 def stage_wait(
-    tx: Transaction, school_id: str, term_id: str, activity_id: str, application_id: str, now: datetime
+    tx: Transaction,
+    school_id: str,
+    term_id: str,
+    activity_id: str,
+    application_id: str,
+    situation: str,
+    now: datetime,
 ) -> str:
-    """Put the application at the end of the activity's waiting list; returns the entry's sort key."""
-    sk = new_id()
+    """Put the application on the activity's waiting list, after everyone of the same or a higher
+    priority (a lower rank) and before everyone of a lower one; returns the entry's sort key."""
+    sk = wait_key(situation, new_id())
     entry = WaitEntry(
         WaitEntry.partition(school_id, term_id, activity_id),
         sk,
@@ -101,6 +125,8 @@ def stage_wait(
         kind="WaitEntry",
         application_id=application_id,
         at=iso(now),
+        situation=situation,
+        priority=priority.rank(situation),
     )
     tx.save(f"wait:{activity_id}", entry, WaitEntry.pk.does_not_exist())
     return sk
@@ -112,9 +138,15 @@ def stage_unwait(tx: Transaction, school_id: str, term_id: str, activity_id: str
 
 
 def position(school_id: str, term_id: str, activity_id: str, wait_sk: str) -> int:
-    """1 for the first on the list: entries at or before this one."""
+    """1 for the first on the list: entries at or before this one (in priority, then arrival, order)."""
     partition = WaitEntry.partition(school_id, term_id, activity_id)
     return int(WaitEntry.count(partition, WaitEntry.sk <= wait_sk, consistent_read=True))
+
+
+def ahead_of(school_id: str, term_id: str, activity_id: str, wait_sk: str) -> int:
+    """Entries before ``wait_sk``: a new entry's position is this plus one (it may go ahead of others)."""
+    partition = WaitEntry.partition(school_id, term_id, activity_id)
+    return int(WaitEntry.count(partition, WaitEntry.sk < wait_sk, consistent_read=True))
 
 
 def waiting_count(school_id: str, term_id: str, activity_id: str) -> int:
@@ -129,6 +161,6 @@ def first_waiting(school_id: str, term_id: str, activity_id: str) -> WaitEntry |
 
 
 def waiting(school_id: str, term_id: str, activity_id: str, limit: int = 10) -> list[WaitEntry]:
-    """The first ``limit`` entries of the waiting list, in arrival order."""
+    """The first ``limit`` entries of the waiting list, highest priority first, then by arrival."""
     partition = WaitEntry.partition(school_id, term_id, activity_id)
     return list(WaitEntry.query(partition, limit=limit, consistent_read=True))

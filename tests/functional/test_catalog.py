@@ -17,6 +17,7 @@ from chalicelib.core.errors import VersionConflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import new_id
 from chalicelib.enrollment.catalog.services import CatalogService
+from devstack.stack import LocalStack
 from tests.conftest import EventTap
 from tests.functional.conftest import Api, World
 
@@ -125,14 +126,61 @@ def test_register_provider_pending_with_phone_for_admin_only(api: Api, world: Wo
     assert r.status_code == 201 and r.headers["ETag"] == '"1"'
     body = r.json
     assert (body["status"], body["contact_phone"], body["history"], body["version"]) == ("pending", PHONE, [], 1)
+    assert body["contact_phone_masked"] is False
     path = f"/schools/{world.school_id}/providers/{body['id']}"
-    assert api.get(path, as_=world.school_admin).json["contact_phone"] == PHONE
+    full = api.get(path, as_=world.school_admin).json
+    assert (full["contact_phone"], full["contact_phone_masked"]) == (PHONE, False)
+    # A listing masks the phone for everyone, the school_admin included: one deliberate read shows it.
+    listed = api.get(f"/schools/{world.school_id}/providers", as_=world.school_admin)
+    assert [(p["contact_phone"], p["contact_phone_masked"]) for p in listed.json["items"]] == [("138****0000", True)]
+    assert PHONE not in listed.body.decode()
     for staff in (world.teacher, api.tokens("provider_staff", tenant=world.school_id)):
         one = api.get(path, as_=staff)
         assert one.status_code == 200 and one.json["contact_phone"] == "138****0000"
-        listed = api.get(f"/schools/{world.school_id}/providers", as_=staff).json["items"]
-        assert [p["contact_phone"] for p in listed] == ["138****0000"]
-        assert PHONE not in one.body.decode()
+        assert one.json["contact_phone_masked"] is True
+        listed = api.get(f"/schools/{world.school_id}/providers", as_=staff)
+        assert [p["contact_phone"] for p in listed.json["items"]] == ["138****0000"]
+        assert PHONE not in one.body.decode() and PHONE not in listed.body.decode()
+
+
+def _raw_provider(stack: LocalStack, school_id: str, provider_id: str) -> dict[str, Any]:
+    key = {"pk": {"S": f"T#{school_id}"}, "sk": {"S": f"PROVIDER#{provider_id}"}}
+    item: dict[str, Any] = stack.dynamodb_client().get_item(TableName=stack.settings.main_table, Key=key)["Item"]
+    return item
+
+
+def test_provider_phone_is_sealed_at_rest(api: Api, world: World, stack: LocalStack) -> None:
+    pid = provider(api, world, "approved")
+    item = _raw_provider(stack, world.school_id, pid)
+    text = json.dumps(item, ensure_ascii=False)
+    assert PROVIDER["name"] in text  # the right item
+    assert "contact_phone" not in item and item["contact_phone_sealed"]["S"].startswith("v1.")
+    assert PHONE not in text and "138****" not in text and "12340000" not in text
+    path = f"/schools/{world.school_id}/providers/{pid}"
+    r = api.patch(path, {"contact_phone": "13900000000", "version": 2}, as_=world.school_admin)
+    assert r.status_code == 200 and r.json["contact_phone"] == "13900000000"
+    text = json.dumps(_raw_provider(stack, world.school_id, pid), ensure_ascii=False)
+    assert "13900000000" not in text and PHONE not in text
+    assert api.get(path, as_=world.school_admin).json["contact_phone"] == "13900000000"
+    assert api.get(path, as_=world.teacher).json["contact_phone"] == "139****0000"
+
+
+def test_a_legacy_clear_phone_is_read_then_sealed_on_the_next_write(api: Api, world: World, stack: LocalStack) -> None:
+    """Providers stored before sealing (a seeded dev database) still read; the next write seals them."""
+    pid = provider(api, world)
+    item = _raw_provider(stack, world.school_id, pid)
+    del item["contact_phone_sealed"]
+    item["contact_phone"] = {"S": "010-12345678"}
+    stack.dynamodb_client().put_item(TableName=stack.settings.main_table, Item=item)
+    path, listing = f"/schools/{world.school_id}/providers/{pid}", f"/schools/{world.school_id}/providers"
+    assert api.get(path, as_=world.school_admin).json["contact_phone"] == "010-12345678"
+    assert api.get(path, as_=world.teacher).json["contact_phone"] == "010****5678"
+    assert [p["contact_phone"] for p in api.get(listing, as_=world.school_admin).json["items"]] == ["010****5678"]
+    assert set_status(api, world, pid, "approved").status_code == 200  # any write of the provider
+    after = _raw_provider(stack, world.school_id, pid)
+    assert "contact_phone" not in after and after["contact_phone_sealed"]["S"].startswith("v1.")
+    assert "12345678" not in json.dumps(after)
+    assert api.get(path, as_=world.school_admin).json["contact_phone"] == "010-12345678"
 
 
 def test_provider_routes_refuse_other_roles(api: Api, world: World) -> None:
@@ -442,6 +490,8 @@ def test_public_program_shows_what_families_need_and_nothing_personal(api: Api, 
         PROVIDER["licence_number"],
     )
     assert view["providers"] == version["providers"]
+    # 公示 names a provider and its licence; the contact and the phone stay inside the school.
+    assert view["providers"] == [{"id": pid, "name": PROVIDER["name"], "licence_number": PROVIDER["licence_number"]}]
     assert [s["label"] for s in view["procedure"]] == [
         "服务内容公示",
         "学生选择",
@@ -453,6 +503,7 @@ def test_public_program_shows_what_families_need_and_nothing_personal(api: Api, 
     ]
     text = r.body.decode()
     assert PHONE not in text and "138****" not in text and "刘老师" not in text and "staff" not in football
+    assert "contact" not in text and PROVIDER["contact_name"] not in text
     english = public(api, world.school_id, headers={"Accept-Language": "en"}).json
     assert english["activities"][1]["category_label"] == "Traditional culture"
     assert english["procedure"][-1]["label"].startswith("School and guardian sign")
@@ -531,7 +582,12 @@ def test_an_edit_between_validation_and_commit_fails_the_publication(
         return container.data.connection()
 
     svc = CatalogService(
-        connection_with_rival_edit_first, container.clock, lambda: None, container.calendar, container.tenants
+        connection_with_rival_edit_first,
+        container.clock,
+        lambda: None,
+        container.calendar,
+        container.tenants,
+        container.vault,
     )
     with pytest.raises(VersionConflict):
         svc.publish(admin(world), world.school_id, term_id)
@@ -545,7 +601,7 @@ def test_concurrent_publications_make_one_version(api: Api, container: Container
     term_id = term(api, world)
     assert put(api, world, term_id, program(FOOTBALL), 0).status_code == 200
     svc = CatalogService(
-        container.data.connection, container.clock, lambda: None, container.calendar, container.tenants
+        container.data.connection, container.clock, lambda: None, container.calendar, container.tenants, container.vault
     )
 
     def attempt(_: int) -> str:

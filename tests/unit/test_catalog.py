@@ -11,8 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from chalicelib.core.phone import mask
 from chalicelib.enrollment.catalog import page, rules
-from chalicelib.enrollment.catalog.models import mask_phone
+from chalicelib.enrollment.catalog.models import HIDDEN_PHONE, ContactView, Provider
 from chalicelib.enrollment.catalog.money import format_fee, format_minor
 from chalicelib.enrollment.catalog.schemas import ProgramDocument, ProviderCreate
 from chalicelib.enrollment.catalog.vocabulary import CATEGORIES, TUTORING_TERMS, declared_tutoring
@@ -185,8 +186,38 @@ def test_formatting_is_exact(fen: int) -> None:
 
 
 def test_phones_are_masked_for_staff() -> None:
-    assert mask_phone("13812340000") == "138****0000"
-    assert mask_phone("010-12345678") == "010****5678"
+    assert mask("13812340000") == "138****0000"
+    assert mask("010-12345678") == "010****5678"
+
+
+def _provider() -> Provider:
+    return Provider(
+        "T#S",
+        "PROVIDER#P",
+        tenant_id="S",
+        provider_id="P",
+        name="机构",
+        licence_number="91110101MA01ABCD3X",
+        contact_name="张",
+        contact_phone_sealed="v1.sealed.text",
+        status="pending",
+        created_at="x",
+        updated_at="x",
+    )
+
+
+def test_a_provider_shows_only_the_contact_view_its_service_prepared() -> None:
+    listed = _provider()
+    listed.show_contact(ContactView("138****0000"))  # a listing prepares the mask alone
+    body = listed.as_json(reveal_contact=True)
+    assert (body["contact_phone"], body["contact_phone_masked"]) == ("138****0000", True)
+    one = _provider()
+    one.show_contact(ContactView("138****0000", "13812340000"))
+    assert one.as_json(reveal_contact=True)["contact_phone"] == "13812340000"
+    assert one.as_json(reveal_contact=False)["contact_phone"] == "138****0000"
+    unprepared = _provider().as_json(reveal_contact=True)
+    assert (unprepared["contact_phone"], unprepared["contact_phone_masked"]) == (HIDDEN_PHONE, True)
+    assert "v1.sealed.text" not in str(unprepared)
 
 
 # -- provider status and publishing rules ---------------------------------------------------------------

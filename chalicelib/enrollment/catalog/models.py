@@ -19,6 +19,7 @@ last (a school publishes next term's program while this one still runs, and pare
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
@@ -30,12 +31,19 @@ LATEST_SK = "PROGRAM#LATEST"
 VERSION_DIGITS = 6
 
 
-def mask_phone(phone: str) -> str:
-    """``13800000000`` -> ``138****0000``: enough for staff to recognise a number, not to call it."""
-    digits = phone.replace("-", "")
-    if len(digits) <= 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
+HIDDEN_PHONE = "****"  # shown when no view of the phone was prepared: never the number itself
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """What one response may show of a provider's contact phone, prepared by the service.
+
+    ``full`` is set only when the caller may see the number (the school_admin reading one provider);
+    a listing prepares the mask alone, so no flag at rendering time can reveal it.
+    """
+
+    masked: str
+    full: str | None = None
 
 
 class StatusChangeAttribute(MapAttribute[str, Any]):
@@ -54,7 +62,12 @@ class Provider(MainTableModel):
     name = UnicodeAttribute()
     licence_number = UnicodeAttribute()
     contact_name = UnicodeAttribute()
-    contact_phone = UnicodeAttribute()  # personal data: shown in full to school_admin only
+    # The contact's phone is personal data (PIPL): stored sealed under the school's KMS key
+    # (core.vault), opened only to be shown, in full to the school_admin reading one provider.
+    contact_phone_sealed = UnicodeAttribute(null=True)
+    # Legacy: providers written before sealing kept the number in clear here. Read as a fallback
+    # and dropped by the next write, which seals it (services.CatalogService._seal_legacy).
+    contact_phone = UnicodeAttribute(null=True)
     status = UnicodeAttribute()  # pending | approved | suspended
     status_reason = UnicodeAttribute(null=True)
     history = ListAttribute(of=StatusChangeAttribute, default=list)
@@ -66,14 +79,23 @@ class Provider(MainTableModel):
     def key(school_id: str, provider_id: str) -> tuple[str, str]:
         return tenant_pk(school_id), PROVIDER_PREFIX + provider_id
 
+    def show_contact(self, view: ContactView) -> None:
+        """Attach what this response may show of the phone (not stored; see :class:`ContactView`)."""
+        self._contact_view = view
+
     def as_json(self, *, reveal_contact: bool) -> dict[str, Any]:
+        """The provider for staff; the phone in full only if ``reveal_contact`` and the service
+        prepared the full number for this caller, else masked (``138****0000``)."""
+        view: ContactView = getattr(self, "_contact_view", None) or ContactView(HIDDEN_PHONE)
+        full = view.full if reveal_contact else None
         return {
             "id": self.provider_id,
             "school_id": self.tenant_id,
             "name": self.name,
             "licence_number": self.licence_number,
             "contact_name": self.contact_name,
-            "contact_phone": self.contact_phone if reveal_contact else mask_phone(self.contact_phone),
+            "contact_phone": full or view.masked,
+            "contact_phone_masked": not full,
             "status": self.status,
             "status_reason": self.status_reason,
             "history": [

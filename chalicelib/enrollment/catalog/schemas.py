@@ -101,7 +101,13 @@ class Provider(BaseModel):
     name: str
     licence_number: str
     contact_name: str
-    contact_phone: str = Field(description="Full number for school_admin only; other staff see 138****0000")
+    contact_phone: str = Field(
+        description=(
+            "Stored sealed (KMS). In full only when the school_admin reads one provider (and in the "
+            "school_admin's own write responses); masked as 138****0000 in listings and for other staff"
+        )
+    )
+    contact_phone_masked: bool = Field(description="True when contact_phone is the masked form")
     status: Literal["pending", "approved", "suspended"]
     status_reason: str | None
     history: list[StatusChange]

@@ -7,6 +7,11 @@ drafts; guardians read published versions; anyone reads the public program (:mod
 Every state change that others must hear of is one transaction with its outbox event
 (``ProviderRegistered``, ``ProviderApproved``, ``ProviderSuspended``, ``ProgramPublished``; source
 ``kehou.enrollment``; ids and statuses only, never names or phone numbers).
+
+A provider's contact phone is personal data (PIPL): it is sealed with the school's KMS key before
+it is stored (like the roster's guardian phones), opened only to be shown, masked (``138****0000``)
+in listings and to staff other than the school_admin, in full only in the school_admin's reads of
+one provider, and never in the public notice (公示 shows a provider's name and licence only).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import authz, outbox
+from chalicelib.core import authz, outbox, phone
 from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal, Role
@@ -29,10 +34,20 @@ from chalicelib.core.store import tenant_pk
 from chalicelib.core.versioning import expected_version
 
 from . import rules, schemas
-from .models import PROVIDER_PREFIX, ProgramDraft, ProgramVersion, Provider, PublishedPointer, StatusChangeAttribute
+from .models import (
+    HIDDEN_PHONE,
+    PROVIDER_PREFIX,
+    ContactView,
+    ProgramDraft,
+    ProgramVersion,
+    Provider,
+    PublishedPointer,
+    StatusChangeAttribute,
+)
 from .public import PublicProgram, read_public
 
 if TYPE_CHECKING:
+    from chalicelib.core.vault import PersonalDataVault
     from chalicelib.roster.calendar.services import CalendarService
     from chalicelib.tenants.services import TenantsService
 
@@ -50,6 +65,7 @@ class CatalogService:
         after_commit: Callable[[], None],
         calendar: CalendarService,
         tenants: TenantsService,
+        vault: PersonalDataVault,
         ids: Callable[[], str] = new_id,
     ):
         self._conn = connection  # asked per transaction: credentials may be scoped per request
@@ -57,6 +73,7 @@ class CatalogService:
         self._after_commit = after_commit
         self._calendar = calendar
         self._tenants = tenants
+        self._vault = vault
         self._ids = ids
 
     # -- providers (第三方机构) ----------------------------------------------------------------
@@ -72,24 +89,31 @@ class CatalogService:
             status="pending",
             created_at=now,
             updated_at=now,
-            **cmd.model_dump(),
+            contact_phone_sealed=self._vault.seal(school_id, cmd.contact_phone),
+            **cmd.model_dump(exclude={"contact_phone"}),
         )
         with self._tx() as tx:
             tx.save(provider, condition=Provider.sk.does_not_exist())
             self._record(tx, school_id, "ProviderRegistered", {"provider_id": provider_id, "status": "pending"})
         self._after_commit()
-        return provider
+        return self._shown(provider, full=True)
 
     def list_providers(
         self, p: Principal, school_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
     ) -> Page[Provider]:
+        """A page of providers; contact phones masked for everyone, the school_admin too (a list is
+        for finding a provider; the full number is one deliberate read away)."""
         authz.require_staff(p, school_id)
         condition = Provider.sk.startswith(PROVIDER_PREFIX)
-        return query_page(Provider.query, tenant_pk(school_id), condition, limit=limit, cursor=cursor)
+        page = query_page(Provider.query, tenant_pk(school_id), condition, limit=limit, cursor=cursor)
+        for provider in page.items:
+            self._shown(provider, full=False)
+        return page
 
     def get_provider(self, p: Principal, school_id: str, provider_id: str) -> Provider:
+        """One provider; the contact phone in full for the school_admin, masked for other staff."""
         authz.require_staff(p, school_id)
-        return _load_provider(school_id, provider_id)
+        return self._shown(_load_provider(school_id, provider_id), full=can_see_contact(p))
 
     def update_provider(
         self, p: Principal, school_id: str, provider_id: str, cmd: schemas.ProviderUpdate, if_match: str | None
@@ -99,9 +123,12 @@ class CatalogService:
         expected = expected_version(if_match, cmd.version)
         if expected != provider.version:
             raise VersionConflict({"current_version": provider.version})
-        for name, value in cmd.model_dump(exclude_unset=True, exclude={"version"}).items():
+        for name, value in cmd.model_dump(exclude_unset=True, exclude={"version", "contact_phone"}).items():
             if value is not None:
                 setattr(provider, name, value)
+        if cmd.contact_phone is not None:
+            provider.contact_phone_sealed, provider.contact_phone = self._vault.seal(school_id, cmd.contact_phone), None
+        self._seal_legacy(provider)
         provider.updated_at = iso(self._clock.now())
         try:
             provider.save()  # PynamoDB adds the version condition; no event: contact details stay here
@@ -109,7 +136,7 @@ class CatalogService:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 raise VersionConflict() from exc
             raise
-        return provider
+        return self._shown(provider, full=True)
 
     def change_provider_status(
         self, p: Principal, school_id: str, provider_id: str, cmd: schemas.ProviderStatusChange
@@ -125,6 +152,7 @@ class CatalogService:
         )
         provider.history = [*provider.history, change]
         provider.status, provider.status_reason, provider.updated_at = cmd.status, cmd.reason, now
+        self._seal_legacy(provider)
         detail = {"provider_id": provider_id, "status": cmd.status}
         try:
             with self._tx() as tx:
@@ -135,7 +163,7 @@ class CatalogService:
                 raise VersionConflict() from exc
             raise
         self._after_commit()
-        return provider
+        return self._shown(provider, full=True)
 
     # -- the program of a term ------------------------------------------------------------------
 
@@ -275,6 +303,27 @@ class CatalogService:
                 raise VersionConflict() from exc  # someone edited or published meanwhile: reload, retry
             raise
         self._after_commit()
+
+    def _shown(self, provider: Provider, *, full: bool) -> Provider:
+        """Open the contact phone and attach what the response may show: the mask, plus the number
+        itself only when ``full`` (the caller may see it)."""
+        clear = self._contact_phone(provider)
+        masked = phone.mask(clear) if clear else HIDDEN_PHONE
+        provider.show_contact(ContactView(masked, clear if full and clear else None))
+        return provider
+
+    def _contact_phone(self, provider: Provider) -> str | None:
+        """The number in clear: opened from the sealed attribute, or a legacy item's clear one."""
+        if provider.contact_phone_sealed:
+            return self._vault.open(provider.tenant_id, provider.contact_phone_sealed)
+        return provider.contact_phone
+
+    def _seal_legacy(self, provider: Provider) -> None:
+        """Migration: a provider stored before sealing gets its clear phone sealed on its next write;
+        the write replaces the whole item, so the clear attribute is gone from then on."""
+        if not provider.contact_phone_sealed and provider.contact_phone:
+            provider.contact_phone_sealed = self._vault.seal(provider.tenant_id, provider.contact_phone)
+        provider.contact_phone = None
 
     def _record(self, tx: TransactWrite, school_id: str, detail_type: str, detail: dict[str, Any]) -> None:
         event = outbox.DomainEvent(SOURCE, detail_type, school_id, {"school_id": school_id, **detail})
