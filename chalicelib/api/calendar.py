@@ -49,14 +49,18 @@ def _term(term: Term, status: int = 200) -> Response:
         example=EXAMPLE_TERM,
         response=schema("Term"),
         status=201,
-        errors=(400, 403, 404, 409),
+        headers=("Idempotency-Key",),
+        errors=(400, 403, 404, 409, 422),
         description="Weekdays inside the term are school days unless a holiday covers them; a make-up day "
         "(调休) is a Saturday or Sunday that runs the timetable of `runs_weekday`. Terms of one school "
-        "never overlap (409 term_overlaps). Only the school's school_admin may create terms.",
+        "never overlap (409 term_overlaps). Only the school's school_admin may create terms. "
+        "Idempotency-Key is optional: replaying the same key and body returns the term the first request "
+        "created (200); the same key with another body answers 422 idempotency_key_reused.",
     ),
 )
 def create_term(call: Call, school_id: str) -> Any:
-    return _term(_svc().create_term(call.principal, school_id, call.body), 201)
+    term, created = _svc().create_term_with_key(call.principal, school_id, call.body, call.header("idempotency-key"))
+    return _term(term, 201 if created else 200)
 
 
 @operation(

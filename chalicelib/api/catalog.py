@@ -23,6 +23,9 @@ schema = partial(LazyModel, "chalicelib.enrollment.catalog.schemas")
 bp = Blueprint(__name__)
 TAG = "catalog"
 PUBLIC_CACHE = "public, max-age=60"  # a notice may be a minute old; spares the table on busy days
+# The JSON's labels and fees follow Accept-Language: a shared cache must keep one copy per language.
+# (The HTML page is always zh-CN, so it does not vary and carries no Vary.)
+PUBLIC_JSON_HEADERS = {"Cache-Control": PUBLIC_CACHE, "Vary": "Accept-Language"}
 PROVIDER_EXAMPLE = {
     "name": "青苗体育培训中心",
     "licence_number": "91110101MA01ABCD3X",
@@ -85,12 +88,20 @@ def _draft(draft: dict[str, Any]) -> Response:
         example=PROVIDER_EXAMPLE,
         response=schema("Provider"),
         status=201,
-        errors=(400, 403, 404),
-        description="The provider starts `pending`; only approved providers' activities can be published.",
+        headers=("Idempotency-Key",),
+        errors=(400, 403, 404, 422),
+        description="The provider starts `pending`; only approved providers' activities can be published. "
+        "Idempotency-Key is optional: replaying the same key and body returns the provider the first request "
+        "registered (200, nothing new is created); the same key with another body answers 422 "
+        "idempotency_key_reused.",
     ),
 )
 def register_provider(call: Call, school_id: str) -> Any:
-    return _provider(call, _svc().register_provider(call.principal, school_id, call.body), 201)
+    svc = _svc()
+    provider, created = svc.register_provider_with_key(
+        call.principal, school_id, call.body, call.header("idempotency-key")
+    )
+    return _provider(call, provider, 201 if created else 200)
 
 
 @operation(
@@ -104,7 +115,8 @@ def register_provider(call: Call, school_id: str) -> Any:
         query=schema("PageQuery"),
         response=schema("ProviderPage"),
         errors=(400, 403, 404),
-        description="All staff; contact phones are masked (138****0000) except for the school_admin.",
+        description="All staff. Contact phones are masked (138****0000) for everyone, the school_admin too; "
+        "the school_admin sees the full number only by reading one provider (getProvider).",
     ),
 )
 def list_providers(call: Call, school_id: str) -> Any:
@@ -125,6 +137,7 @@ def list_providers(call: Call, school_id: str) -> Any:
         TAG,
         response=schema("Provider"),
         errors=(403, 404),
+        description="All staff; the contact phone in full for the school_admin, masked for other staff.",
     ),
 )
 def get_provider(call: Call, school_id: str, provider_id: str) -> Any:
@@ -236,6 +249,27 @@ def publish_program(call: Call, school_id: str, term_id: str) -> Any:
     bp,
     Operation(
         "GET",
+        "/schools/{school_id}/terms/{term_id}/program/versions",
+        "listProgramVersions",
+        "List the term's published versions",
+        TAG,
+        query=schema("PageQuery"),
+        response=schema("ProgramVersionPage"),
+        errors=(400, 403, 404),
+        description="Staff only. Newest first: number, when and by whom (account `sub`) each version was "
+        "published, and how many activities it has; read one with getProgramVersion. One Query; an empty "
+        "list for a term with nothing published, 404 for an unknown term.",
+    ),
+)
+def list_program_versions(call: Call, school_id: str, term_id: str) -> Any:
+    page = _svc().list_versions(call.principal, school_id, term_id, call.query.limit, call.query.cursor)
+    return {"items": [v.summary() for v in page.items], "next_cursor": page.next_cursor}
+
+
+@operation(
+    bp,
+    Operation(
+        "GET",
         "/schools/{school_id}/terms/{term_id}/program/versions/{version}",
         "getProgramVersion",
         "Get a published version",
@@ -267,7 +301,7 @@ def get_program_version(call: Call, school_id: str, term_id: str, version: str) 
 )
 def get_public_program(call: Call, school_id: str) -> Any:
     program = _svc().public_program(school_id, call.query.term_id)
-    return json_response(program.as_json(_locale(call)), 200, {"Cache-Control": PUBLIC_CACHE})
+    return json_response(program.as_json(_locale(call)), 200, PUBLIC_JSON_HEADERS)
 
 
 @operation(
@@ -281,7 +315,8 @@ def get_public_program(call: Call, school_id: str) -> Any:
         query=schema("PublicQuery"),
         public=True,
         errors=(404,),
-        description="zh-CN, for phones: inline CSS, no JavaScript, no external assets.",
+        description="zh-CN whatever Accept-Language says (so no Vary), for phones: inline CSS, no JavaScript, "
+        "no external assets.",
     ),
 )
 def public_program_page(call: Call, school_id: str) -> Any:

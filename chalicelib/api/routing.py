@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -118,9 +119,9 @@ def _handle(request: Request, op: Operation, fn: Handler, params: dict[str, str]
             c.tenants.ensure_tenant_active(principal)
         call = Call(request, principal, locale, headers=headers)
         if op.body is not None:
-            call.body = _parse(op.body.model, _json_body(request))
+            call.body = _parse(op.body.model, _json_body(request), locale)
         if op.query is not None:
-            call.query = _parse(op.query.model, dict(request.query_params or {}))
+            call.query = _parse(op.query.model, dict(request.query_params or {}), locale)
         result = fn(call, **params)
         response = result if isinstance(result, Response) else json_response(result, op.status)
     except DomainError as err:
@@ -155,7 +156,7 @@ def _json_body(request: Request) -> Any:
         raise ValidationFailed(code="invalid_json") from exc
 
 
-def _parse(model: type[BaseModel], data: Any) -> BaseModel:
+def _parse(model: type[BaseModel], data: Any, locale: str = i18n.DEFAULT_LOCALE) -> BaseModel:
 
     if not isinstance(data, dict):
         raise ValidationFailed([{"field": "", "message": "expected a JSON object"}])
@@ -165,10 +166,36 @@ def _parse(model: type[BaseModel], data: Any) -> BaseModel:
         return model.model_validate(data)
     except ValidationError as exc:
         details = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
+            {"field": ".".join(str(p) for p in e["loc"]), "message": _field_message(e, locale), "type": e["type"]}
             for e in exc.errors(include_url=False, include_input=False)
         ]
         raise ValidationFailed(details) from exc
+
+
+class _Context(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _field_message(error: Any, locale: str) -> str:
+    """A pydantic error's message in the caller's language, for the common error types.
+
+    ``type`` and ``field`` stay as pydantic gives them (clients branch on those); only ``message``
+    is localised. ``value_error`` and our own error types (e.g. ``tutoring_not_allowed``) keep the
+    message their validator wrote; unknown types keep pydantic's English text.
+    """
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        kind = "string_empty"
+    key = f"validation.{kind}"
+    if key not in i18n.MESSAGES:
+        return str(error["msg"])
+    joiner = ", " if locale == "en" else "、"
+    values = _Context()
+    for name, value in ctx.items():
+        quoted = re.findall(r"'([^']*)'", value) if isinstance(value, str) else []
+        values[name] = joiner.join(quoted) if len(quoted) > 1 else (quoted[0] if quoted else str(value))
+    return i18n.message(key, locale).format_map(values)
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -222,3 +222,62 @@ MESSAGES.update(
         },
     }
 )
+
+
+# -- field-level validation details (pydantic error types; api/routing.py fills {placeholders}) ----
+MESSAGES.update(
+    {
+        "validation.missing": {"zh-CN": "此项必填。", "en": "This field is required."},
+        "validation.string_empty": {"zh-CN": "此项不能为空。", "en": "This field must not be empty."},
+        "validation.string_too_short": {
+            "zh-CN": "至少 {min_length} 个字符。",
+            "en": "At least {min_length} characters.",
+        },
+        "validation.string_too_long": {
+            "zh-CN": "内容过长（最多 {max_length} 个字符）。",
+            "en": "Too long (at most {max_length} characters).",
+        },
+        "validation.string_pattern_mismatch": {"zh-CN": "格式不正确。", "en": "Not in the expected format."},
+        "validation.string_type": {"zh-CN": "请填写文本。", "en": "Must be text."},
+        "validation.literal_error": {
+            "zh-CN": "取值无效，可选：{expected}。",
+            "en": "Not a valid choice; use one of: {expected}.",
+        },
+        "validation.enum": {
+            "zh-CN": "取值无效，可选：{expected}。",
+            "en": "Not a valid choice; use one of: {expected}.",
+        },
+        "validation.int_parsing": {"zh-CN": "请填写整数。", "en": "Must be a whole number."},
+        "validation.int_type": {"zh-CN": "请填写整数。", "en": "Must be a whole number."},
+        "validation.int_from_float": {"zh-CN": "请填写整数。", "en": "Must be a whole number."},
+        "validation.bool_type": {"zh-CN": "请填写 true 或 false。", "en": "Must be true or false."},
+        "validation.bool_parsing": {"zh-CN": "请填写 true 或 false。", "en": "Must be true or false."},
+        "validation.greater_than_equal": {"zh-CN": "不能小于 {ge}。", "en": "Must be at least {ge}."},
+        "validation.less_than_equal": {"zh-CN": "不能大于 {le}。", "en": "Must be at most {le}."},
+        "validation.greater_than": {"zh-CN": "必须大于 {gt}。", "en": "Must be greater than {gt}."},
+        "validation.less_than": {"zh-CN": "必须小于 {lt}。", "en": "Must be less than {lt}."},
+        "validation.too_long": {"zh-CN": "最多 {max_length} 项。", "en": "At most {max_length} items."},
+        "validation.too_short": {"zh-CN": "至少 {min_length} 项。", "en": "At least {min_length} items."},
+        "validation.list_type": {"zh-CN": "应为列表。", "en": "Must be a list."},
+        "validation.model_type": {"zh-CN": "应为对象。", "en": "Must be an object."},
+        "validation.dict_type": {"zh-CN": "应为对象。", "en": "Must be an object."},
+        "validation.extra_forbidden": {"zh-CN": "不支持该字段。", "en": "This field is not allowed."},
+        "validation.date_parsing": {
+            "zh-CN": "请按 YYYY-MM-DD 填写有效日期，如 2026-09-01。",
+            "en": "Enter a valid date as YYYY-MM-DD, e.g. 2026-09-01.",
+        },
+        "validation.date_from_datetime_parsing": {
+            "zh-CN": "请按 YYYY-MM-DD 填写有效日期，如 2026-09-01。",
+            "en": "Enter a valid date as YYYY-MM-DD, e.g. 2026-09-01.",
+        },
+        "validation.date_type": {
+            "zh-CN": "请按 YYYY-MM-DD 填写有效日期，如 2026-09-01。",
+            "en": "Enter a valid date as YYYY-MM-DD, e.g. 2026-09-01.",
+        },
+        "validation.union_tag_invalid": {
+            "zh-CN": "{discriminator} 取值无效，可选：{expected_tags}。",
+            "en": "Not a valid {discriminator}; use one of: {expected_tags}.",
+        },
+        "validation.union_tag_not_found": {"zh-CN": "缺少 {discriminator} 字段。", "en": "{discriminator} is missing."},
+    }
+)

@@ -10,7 +10,9 @@
    leftovers and re-importing the file completes it: first classes, 学号 claims and guardian-phone
    index items (an index item or claim without its child is ignored by readers and overwritten by
    the next import), then the students themselves and the removal of index items of changed phones.
-5. The import job item and one ``RosterImported`` event (counts only) commit in one transaction.
+5. Each class whose student count changed gets the difference added (one UpdateItem per class;
+   see :class:`.models.ClassStudentCount` for what keeps the counts right).
+6. The import job item and one ``RosterImported`` event (counts only) commit in one transaction.
 
 Batch writes carry no conditions: an import is last-writer-wins against a concurrent single edit of
 the same child, and children missing from the file are left as they are (an import never deletes).
@@ -42,6 +44,7 @@ from .models import (
     CLASS_PREFIX,
     STUDENT_PREFIX,
     ClassNameClaim,
+    ClassStudentCount,
     GuardianPhoneEntry,
     ImportJob,
     SchoolClass,
@@ -65,6 +68,27 @@ class Counts:
     classes_updated: int = 0
 
 
+@dataclass(frozen=True)
+class ClassCount:
+    """A class's student count as read at the start of the import, and as it is after it."""
+
+    class_id: str
+    read: int | None  # None: the class was stored before counting began (or is new)
+    after: int
+
+    def action(self) -> Any | None:
+        """The UpdateItem action that brings the stored count to ``after``, or None if it is right.
+
+        Adding the difference (rather than setting ``after``) keeps the single edits that commit
+        while the import runs; a class with no count yet gets it set outright.
+        """
+        if self.read is None:
+            return ClassStudentCount.student_count.set(self.after)
+        if self.after != self.read:
+            return ClassStudentCount.student_count.add(self.after - self.read)
+        return None
+
+
 @dataclass
 class Plan:
     """What the import will write, phase by phase (see the module docstring)."""
@@ -73,6 +97,7 @@ class Plan:
     first: list[MainTableModel] = field(default_factory=list)  # classes, claims, index items
     second: list[MainTableModel] = field(default_factory=list)  # students
     stale_entries: list[MainTableModel] = field(default_factory=list)  # index items of replaced phones
+    class_counts: list[ClassCount] = field(default_factory=list)  # written last (step 5)
 
 
 class RosterImport:
@@ -100,6 +125,8 @@ class RosterImport:
         timer.lap("write_first")
         writer.write(plan.second, deletes=plan.stale_entries)
         timer.lap("write_second")
+        _write_class_counts(school_id, plan.class_counts)
+        timer.lap("write_counts")
         self._finish_job(job, plan.counts)
         # Counts and timings only: a roster's content never goes to the logs.
         logger.info("roster import", extra={"job_id": job.job_id, "counts": asdict(plan.counts), "ms": timer.laps})
@@ -166,10 +193,27 @@ class Planner:
 
     def plan(self, roster: ParsedRoster) -> Plan:
         plan = Plan(Counts(rows=len(roster.rows)))
+        read = {c.class_id: c.student_count for c in self._classes.values()}  # before _plan_classes edits
         classes = self._plan_classes(roster.rows, plan)
         for row in roster.rows:
             self._plan_student(row, classes[row.class_key], plan)
+        plan.class_counts = self._class_counts(roster, classes, read)
         return plan
+
+    def _class_counts(
+        self, roster: ParsedRoster, classes: dict[tuple[int, str], SchoolClass], read: dict[str, Any]
+    ) -> list[ClassCount]:
+        """Every class's student count after the import, from what the import knows: the school's
+        students it read (children missing from the file stay where they are) with each row of the
+        file in its class. Only classes whose stored count differs are returned."""
+        class_of = {number: s.class_id for number, s in self._students.items()}
+        class_of.update({row.student_number: classes[row.class_key].class_id for row in roster.rows})
+        after: dict[str, int] = dict.fromkeys([*read, *(c.class_id for c in classes.values())], 0)
+        for class_id in class_of.values():
+            if class_id in after:
+                after[class_id] += 1
+        counts = [ClassCount(cid, None if read.get(cid) is None else int(read[cid]), n) for cid, n in after.items()]
+        return [c for c in counts if c.action() is not None]
 
     # -- classes -------------------------------------------------------------------------------
 
@@ -206,7 +250,7 @@ class Planner:
             created_at=self._now,
             updated_at=self._now,
             version=1,
-        )
+        )  # no student_count yet: step 5 sets it once the students are written
 
     # -- students ------------------------------------------------------------------------------
 
@@ -271,6 +315,15 @@ class Planner:
 
     def _entry(self, index: str, student: Student) -> GuardianPhoneEntry:
         return GuardianPhoneEntry.of(self._school, index, student.student_id)
+
+
+def _write_class_counts(school_id: str, counts: list[ClassCount]) -> None:
+    """Step 5: one UpdateItem per class whose count changed (a few dozen at most for a school)."""
+    for c in counts:
+        action = c.action()
+        if action is not None:
+            counter = ClassStudentCount.of(school_id, c.class_id)
+            counter.update(actions=[action], condition=ClassStudentCount.pk.exists())
 
 
 def _set_homeroom(klass: SchoolClass, sub: str | None, name: str | None) -> bool:

@@ -75,6 +75,10 @@ class SchoolClass(MainTableModel):
     name = UnicodeAttribute()
     homeroom_teacher_sub = UnicodeAttribute(null=True)
     homeroom_teacher_name = UnicodeAttribute(null=True)
+    # How many students the class has, kept by every write that adds or moves one (see
+    # :class:`ClassStudentCount`); absent on classes stored before the count existed, until the
+    # next roster import counts them.
+    student_count = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
@@ -95,10 +99,43 @@ class SchoolClass(MainTableModel):
             "name": self.name,
             "homeroom_teacher_sub": self.homeroom_teacher_sub,
             "homeroom_teacher_name": self.homeroom_teacher_name,
+            "student_count": int(self.student_count) if self.student_count is not None else None,
             "version": self.version,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
+
+
+@table("main")
+class ClassStudentCount(MainTableModel):
+    """The ``student_count`` of a :class:`SchoolClass` item, written on its own with ``ADD``/``SET``.
+
+    The same item as the class, seen through a model without a version attribute: counting a
+    student must not bump the class's version (which guards its name and 班主任 against lost
+    edits), and PynamoDB increments a model's version on every update it sends.
+
+    What keeps the count right (the class listing reads it, with no Scan and no read per class):
+
+    * a student created, or moved by an edit, updates the count(s) in the same transaction as the
+      student (``RosterService``), so the student and the count commit together or not at all;
+    * class edits write only the fields they change (UpdateItem), never the whole item, so they
+      cannot put back an older count;
+    * a roster import writes students with BatchWriteItem (no transactions), then adds to each
+      class the difference between what it counted for it, from the school's students it read and
+      the rows it wrote, and the count it read at the start (``imports.Planner``): single edits
+      committed meanwhile are kept. Classes with no count yet get theirs set outright.
+
+    Known gaps, both healed by the next import (which recounts from the students themselves): a
+    single add or move that commits between the import's two reads (classes, then students) is
+    counted twice, and one that commits between those reads and the import's Put of a class
+    whose 班主任 changed is lost (that Put writes the whole item; the import is last-writer-wins).
+    """
+
+    student_count = NumberAttribute(null=True)
+
+    @classmethod
+    def of(cls, school_id: str, class_id: str) -> ClassStudentCount:
+        return cls(*SchoolClass.key(school_id, class_id))
 
 
 @table("main")

@@ -157,6 +157,10 @@ class SchoolClass(BaseModel):
     name: str
     homeroom_teacher_sub: str | None
     homeroom_teacher_name: str | None
+    student_count: int | None = Field(
+        description="Students in the class, kept with every add, move and import; null for a class stored "
+        "before counting began, until the next roster import counts it"
+    )
     version: int
     created_at: str
     updated_at: str

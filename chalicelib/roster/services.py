@@ -25,7 +25,14 @@ from chalicelib.core.vault import PersonalDataVault
 from . import policy, schemas
 from .access_log import AccessLog
 from .imports import RosterImport
-from .models import ClassNameClaim, GuardianPhoneEntry, SchoolClass, Student, StudentNumberClaim
+from .models import (
+    ClassNameClaim,
+    ClassStudentCount,
+    GuardianPhoneEntry,
+    SchoolClass,
+    Student,
+    StudentNumberClaim,
+)
 from .sealing import Sealer
 from .views import Viewer, student_json
 from .writes import Transaction, expected_version
@@ -63,6 +70,7 @@ class RosterService:
             name=cmd.name,
             homeroom_teacher_sub=cmd.homeroom_teacher_sub,
             homeroom_teacher_name=cmd.homeroom_teacher_name,
+            student_count=0,
             created_at=now,
             updated_at=now,
         )
@@ -107,7 +115,9 @@ class RosterService:
         tx = Transaction(self._conn())
         try:
             with tx:
-                tx.save("class", klass)  # PynamoDB adds the version condition and increments it
+                # Only the changed fields (never the whole item, which would put back the student count
+                # read above); PynamoDB adds the version condition and increments the version.
+                tx.update("class", klass, _set_actions(klass, [*changed, "updated_at"]))
                 if "name" in changed:
                     tx.delete("old_claim", old_claim)
                     tx.save("claim", ClassNameClaim.of(klass), ClassNameClaim.pk.does_not_exist())
@@ -167,7 +177,7 @@ class RosterService:
             with tx:
                 tx.save("student", student, Student.pk.does_not_exist())
                 tx.save("number", StudentNumberClaim.of(student), StudentNumberClaim.pk.does_not_exist())
-                tx.check("class", SchoolClass, SchoolClass.key(school_id, klass.class_id), SchoolClass.pk.exists())
+                _stage_count(tx, "class", klass, +1)  # also checks that the class still exists
                 for index in student.guardian_indexes():
                     tx.save("phone", GuardianPhoneEntry.of(school_id, index, student_id))
                 detail = {"student_id": student_id, "class_id": klass.class_id, "grade": int(klass.grade)}
@@ -208,6 +218,8 @@ class RosterService:
         if not changed:
             return self._staff_view(p, student, klass, sealer)
         student.updated_at = iso(self._clock.now())
+        moved = student.class_id != old_class and klass is not None
+        left = self._class_or_none(school_id, old_class) if moved else None
         tx = Transaction(self._conn())
         try:
             with tx:
@@ -215,9 +227,10 @@ class RosterService:
                 if student.student_number != old_number:
                     tx.save("number", StudentNumberClaim.of(student), StudentNumberClaim.pk.does_not_exist())
                     tx.delete("old_number", StudentNumberClaim(*StudentNumberClaim.key(school_id, old_number)))
-                if student.class_id != old_class:
-                    new_class = SchoolClass.key(school_id, student.class_id)
-                    tx.check("class", SchoolClass, new_class, SchoolClass.pk.exists())
+                if moved and klass is not None:
+                    _stage_count(tx, "class", klass, +1)  # also checks that the new class still exists
+                    if left is not None:
+                        _stage_count(tx, "old_class", left, -1)
                 self._stage_phone_changes(tx, student, old_indexes)
                 self._stage_update_events(tx, student, old_class, changed)
         except TransactWriteError as exc:
@@ -335,6 +348,29 @@ class RosterService:
         if "student" in failed:
             raise VersionConflict() from exc
         raise exc
+
+
+def _stage_count(tx: Transaction, name: str, klass: SchoolClass, delta: int) -> None:
+    """Add ``delta`` to the class's student count in ``tx``, on condition that the class exists.
+
+    A class stored before counting began has no count: adding to nothing would start a wrong one,
+    so it is only checked for existence and the next roster import counts it.
+    """
+    key = SchoolClass.key(klass.tenant_id, klass.class_id)
+    if klass.student_count is None:
+        tx.check(name, SchoolClass, key, SchoolClass.pk.exists())
+        return
+    counter = ClassStudentCount.of(klass.tenant_id, klass.class_id)
+    tx.update(name, counter, [ClassStudentCount.student_count.add(delta)], ClassStudentCount.pk.exists())
+
+
+def _set_actions(klass: SchoolClass, fields: list[str]) -> list[Any]:
+    """UpdateItem actions writing ``fields`` of ``klass`` as they are now (None removes the attribute)."""
+    actions = []
+    for f in fields:
+        attribute, value = getattr(SchoolClass, f), getattr(klass, f)
+        actions.append(attribute.remove() if value is None else attribute.set(value))
+    return actions
 
 
 def _read_class(school_id: str, class_id: str) -> SchoolClass:

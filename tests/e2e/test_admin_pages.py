@@ -183,6 +183,10 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(page.get_by_test_id("roster-class-row")).to_have_count(2)
     third = page.locator('[data-testid="roster-class-row"][data-class-name="三年级1班"]')
     expect(third.get_by_test_id("roster-class-teacher")).to_have_text("钱老师")
+    # student counts come with the class list (kept by the API), before any class is opened
+    expect(third.get_by_test_id("roster-class-student-count")).to_have_attribute("data-count", "2")
+    expect(third.get_by_test_id("roster-class-student-count")).to_have_text("2 名学生")
+    expect(page.get_by_test_id("roster-class-count")).to_have_text("共 2 个班级、3 名学生")
 
     # the same file again changes nothing; while the request runs, a spinner and a disabled button
     held: list[Route] = []
@@ -228,7 +232,9 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     page.get_by_test_id("provider-create").click()
     expect(page.get_by_test_id("provider-contact-phone-error")).to_be_visible()
     page.get_by_test_id("provider-contact-phone").fill("13812340000")
-    page.get_by_test_id("provider-create").click()
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/providers")) as posted:
+        page.get_by_test_id("provider-create").click()
+    assert re.fullmatch(r"[0-9a-f-]{36}", posted.value.headers.get("idempotency-key", ""))
     prow = page.get_by_test_id("provider-row")
     expect(prow).to_have_count(1)
     provider_id = prow.get_attribute("data-provider-id") or ""
@@ -237,7 +243,7 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(prow.get_by_test_id("provider-status")).to_have_text("待审核")
     expect(prow.get_by_test_id("provider-row-licence")).to_have_text("91110101MA01ABCD3X")
     expect(prow.get_by_test_id("provider-row-contact")).to_contain_text("张经理")
-    expect(prow.get_by_test_id("provider-row-phone")).not_to_be_empty()
+    expect(prow.get_by_test_id("provider-row-phone")).to_have_text("138****0000")  # lists mask, the admin's too
     expect(page.get_by_test_id("provider-name")).to_have_value("")
     prow.get_by_test_id("provider-approve").click()
     expect(prow.get_by_test_id("provider-status")).to_have_attribute("data-status", "approved")
@@ -256,6 +262,30 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(prow.get_by_test_id("provider-suspend")).to_be_visible()
     shot(page, "admin-providers-zh-phone")
 
+    # one provider opened: the full phone (GET one provider), its history, and an edit with If-Match
+    prow.get_by_test_id("provider-open").click()
+    detail = page.get_by_test_id("provider-detail")
+    expect(detail.get_by_test_id("provider-detail-phone")).to_have_text("13812340000")
+    expect(detail.get_by_test_id("provider-detail-phone")).to_have_attribute("data-masked", "false")
+    expect(detail.get_by_test_id("provider-history-row")).to_have_count(3)
+    expect(detail.get_by_test_id("provider-history-row").first).to_contain_text("已暂停 → 已批准")
+    expect(page.get_by_test_id("provider-edit-contact-phone")).to_have_value("13812340000")
+    page.get_by_test_id("provider-edit-contact-phone").fill("010-1234")
+    page.get_by_test_id("provider-edit-save").click()
+    expect(page.get_by_test_id("provider-edit-contact-phone-error")).to_be_visible()
+    page.get_by_test_id("provider-edit-contact-phone").fill("13812340000")
+    page.get_by_test_id("provider-edit-contact-name").fill("李经理")
+    page.get_by_test_id("provider-edit-save").click()
+    expect(page.get_by_test_id("provider-edit-status")).to_have_text("已保存“青苗体育培训中心”的修改。")
+    expect(prow.get_by_test_id("provider-row-contact")).to_contain_text("李经理")
+    expect(prow.get_by_test_id("provider-row-phone")).to_have_text("138****0000")
+    shot(page, "admin-provider-detail-zh-phone")
+    page.get_by_test_id("provider-edit-close").click()
+    expect(page.get_by_test_id("provider-detail")).to_have_count(0)
+    expect(prow.get_by_test_id("provider-open")).to_be_focused()
+    status, stored = call(base_url, "GET", f"/schools/{sid}/providers/{provider_id}", admin)
+    assert status == 200 and (stored["contact_name"], stored["version"]) == ("李经理", 5)
+
     # program editor: a new term, services, two activities (one by the provider)
     open_tab(page, "nav-program-editor")
     expect(page.get_by_test_id("program-terms-empty")).to_be_visible()
@@ -265,10 +295,58 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     page.get_by_test_id("term-create-submit").click()
     expect(page.get_by_test_id("term-create-end-error")).to_be_visible()
     page.get_by_test_id("term-create-end").fill("2032-01-15")
+    # 国庆节 and its 调休 in the same form; a make-up day on a weekday is refused on the page
+    page.get_by_test_id("term-create-holiday-add").click()
+    expect(page.get_by_test_id("term-create-holiday-0-name")).to_be_focused()
+    page.get_by_test_id("term-create-holiday-0-name").fill("国庆节")
+    page.get_by_test_id("term-create-holiday-0-start").fill("2031-10-01")
+    page.get_by_test_id("term-create-holiday-0-end").fill("2031-10-07")
+    page.get_by_test_id("term-create-makeup-add").click()
+    page.get_by_test_id("term-create-makeup-0-name").fill("国庆调休")
+    page.get_by_test_id("term-create-makeup-0-date").fill("2031-09-29")
+    page.get_by_test_id("term-create-makeup-0-weekday").select_option("3")
     page.get_by_test_id("term-create-submit").click()
+    expect(page.get_by_test_id("term-create-makeup-0-date-error")).to_have_text("调休上课日须是周六或周日。")
+    expect(page.get_by_test_id("term-create-makeup-0-date")).to_be_focused()
+    page.get_by_test_id("term-create-makeup-0-date").fill("2031-09-28")
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/terms")) as posted:
+        page.get_by_test_id("term-create-submit").click()
+    assert posted.value.headers.get("idempotency-key")
     expect(page.get_by_test_id("term-create-status")).to_contain_text("2031秋季学期")
     expect(page.get_by_test_id("program-term").locator("option:checked")).to_contain_text("2031秋季学期")
     term_id = page.get_by_test_id("program-term").input_value()
+    # the term's calendar: service days, the weekdays 国庆节 closes, and the 调休 Sunday
+    expect(page.get_by_test_id("term-service-days")).to_have_attribute("data-count", "95")
+    expect(page.get_by_test_id("term-closed-row")).to_have_count(1)
+    expect(page.get_by_test_id("term-closed-row")).to_have_attribute("data-days", "5")
+    expect(page.get_by_test_id("term-closed-row")).to_contain_text("国庆节")
+    expect(page.get_by_test_id("term-makeup-row")).to_contain_text("国庆调休")
+    expect(page.get_by_test_id("term-makeup-row")).to_contain_text("（周日）按周三课表")
+
+    # change the term: a holiday outside it is refused by the API and shown on its row; 元旦 fits
+    page.get_by_test_id("term-edit-open").click()
+    expect(page.get_by_test_id("term-edit-name")).to_be_focused()
+    expect(page.get_by_test_id("term-edit-holiday")).to_have_count(1)
+    expect(page.get_by_test_id("term-edit-makeup-0-weekday")).to_have_value("3")
+    page.get_by_test_id("term-edit-holiday-add").click()
+    page.get_by_test_id("term-edit-holiday-1-name").fill("元旦")
+    page.get_by_test_id("term-edit-holiday-1-start").fill("2032-02-01")
+    page.get_by_test_id("term-edit-holiday-1-end").fill("2032-02-01")
+    page.get_by_test_id("term-edit-submit").click()
+    expect(page.get_by_test_id("term-edit-holiday-1-row-error")).to_have_text("节假日须在学期日期之内。")
+    expect(page.get_by_test_id("term-edit-error")).to_have_attribute("data-error-code", "validation_error")
+    shot(page, "admin-term-edit-zh-phone")
+    page.get_by_test_id("term-edit-holiday-1-start").fill("2032-01-01")
+    page.get_by_test_id("term-edit-holiday-1-end").fill("2032-01-01")
+    page.get_by_test_id("term-edit-submit").click()
+    expect(page.get_by_test_id("term-edit-status")).to_contain_text("2031秋季学期")
+    expect(page.get_by_test_id("term-edit-form")).to_have_count(0)
+    expect(page.get_by_test_id("term-service-days")).to_have_attribute("data-count", "94")
+    expect(page.get_by_test_id("term-closed-row")).to_have_count(2)
+    status, stored_term = call(base_url, "GET", f"/schools/{sid}/terms/{term_id}", admin)
+    assert status == 200 and stored_term["version"] == 2
+    assert [x["name"] for x in stored_term["holidays"]] == ["国庆节", "元旦"]
+    assert stored_term["make_up_days"] == [{"date": "2031-09-28", "runs_weekday": 3, "name": "国庆调休"}]
     expect(page.get_by_test_id("program-version")).to_have_attribute("data-version", "0")
     expect(page.get_by_test_id("program-activities-empty")).to_be_visible()
 
@@ -376,6 +454,8 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(published).to_be_focused()
     expect(page.get_by_test_id("program-latest-published")).to_have_attribute("data-version", "1")
     expect(page.get_by_test_id("program-version-row")).to_have_count(1)
+    expect(page.get_by_test_id("program-version-row")).to_have_attribute("data-activities", "2")
+    expect(page.get_by_test_id("program-version-facts")).to_contain_text("2 项活动 · 公示人：本人")
     link = page.get_by_test_id("program-public-link").get_attribute("href") or ""
     assert f"/public/schools/{sid}/program/page" in link
     notice = page.request.get(link)

@@ -5,7 +5,8 @@ item               pk          sk                                what
 =================  ==========  ================================  ===============================================
 Provider           T#<school>  PROVIDER#<provider id>            a 第三方机构 with its status history
 ProgramDraft       T#<school>  PROGRAM#<term>#DRAFT              the editable program of a term (version locked)
-ProgramVersion     T#<school>  PROGRAM#<term>#V#<000001>         an immutable published version (公示)
+ProgramVersion     T#<school>  PROGRAM#<term>#V#<000001>         an immutable published version (公示); one
+                                                                 Query on the prefix lists a term's versions
 PublishedPointer   T#<school>  PROGRAM#<term>#PUBLISHED          the term's latest published version number
 PublishedPointer   T#<school>  PROGRAM#LATEST                    the school's default public program (see below)
 =================  ==========  ================================  ===============================================
@@ -139,10 +140,18 @@ class ProgramVersion(MainTableModel):
     draft_version = NumberAttribute()  # which draft version was published
     published_at = UnicodeAttribute()
     published_by = UnicodeAttribute()
+    # Kept beside the document so the list of versions need not parse every document; versions
+    # published before it existed have none and are counted from their document.
+    activity_count = NumberAttribute(null=True)
 
     @staticmethod
     def key(school_id: str, term_id: str, number: int) -> tuple[str, str]:
-        return tenant_pk(school_id), f"PROGRAM#{term_id}#V#{number:0{VERSION_DIGITS}d}"
+        return tenant_pk(school_id), f"{ProgramVersion.prefix(term_id)}{number:0{VERSION_DIGITS}d}"
+
+    @staticmethod
+    def prefix(term_id: str) -> str:
+        """Sort-key prefix of a term's versions: one Query lists them in number order."""
+        return f"PROGRAM#{term_id}#V#"
 
     def content(self) -> dict[str, Any]:
         loaded: dict[str, Any] = json.loads(self.document)
@@ -154,6 +163,16 @@ class ProgramVersion(MainTableModel):
             "term_id": self.term_id,
             "version": int(self.number),
             "published_at": self.published_at,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """One row of the list of published versions (staff only: ``published_by`` is an account)."""
+        count = self.activity_count
+        return {
+            "version": int(self.number),
+            "published_at": self.published_at,
+            "published_by": self.published_by,
+            "activity_count": int(count) if count is not None else len(self.content().get("activities", [])),
         }
 
 

@@ -269,6 +269,18 @@ class ProgramVersion(ProgramDocument):
     providers: list[ProviderSummary]
 
 
+class ProgramVersionSummary(BaseModel):
+    version: int
+    published_at: str
+    published_by: str = Field(description="The publishing school_admin's account `sub`")
+    activity_count: int
+
+
+class ProgramVersionPage(BaseModel):
+    items: list[ProgramVersionSummary] = Field(description="Newest first")
+    next_cursor: str | None
+
+
 class PublicQuery(BaseModel):
     # Extra parameters are ignored, not refused: links shared in messaging apps get tracking
     # parameters appended (e.g. WeChat's ``from=singlemessage``) and must still open.

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import authz, outbox, phone
+from chalicelib.core import authz, idempotency, outbox, phone
 from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal, Role
@@ -79,8 +80,25 @@ class CatalogService:
     # -- providers (第三方机构) ----------------------------------------------------------------
 
     def register_provider(self, p: Principal, school_id: str, cmd: schemas.ProviderCreate) -> Provider:
+        """Register a provider (``pending``); see :meth:`register_provider_with_key`."""
+        return self.register_provider_with_key(p, school_id, cmd, None)[0]
+
+    def register_provider_with_key(
+        self, p: Principal, school_id: str, cmd: schemas.ProviderCreate, idempotency_key: str | None
+    ) -> tuple[Provider, bool]:
+        """Register a provider (``pending``); ``(provider, created)``.
+
+        With an ``Idempotency-Key``, a retry with the same body returns the provider the first
+        request created (``created`` False) and a different body is refused (422); the key is
+        claimed in the provider's own transaction, so two racing retries still make one provider.
+        """
         authz.require_school_admin(p, school_id)
-        provider_id, now = self._ids(), iso(self._clock.now())
+        req = self._idempotent(school_id, "register_provider", idempotency_key, cmd)
+        previous = idempotency.find_previous(req) if req else None
+        if previous:
+            return self._replayed_provider(school_id, previous), False
+        provider_id, clock_now = self._ids(), self._clock.now()
+        now = iso(clock_now)
         provider = Provider(
             *Provider.key(school_id, provider_id),
             tenant_id=school_id,
@@ -92,11 +110,19 @@ class CatalogService:
             contact_phone_sealed=self._vault.seal(school_id, cmd.contact_phone),
             **cmd.model_dump(exclude={"contact_phone"}),
         )
-        with self._tx() as tx:
-            tx.save(provider, condition=Provider.sk.does_not_exist())
-            self._record(tx, school_id, "ProviderRegistered", {"provider_id": provider_id, "status": "pending"})
+        try:
+            with self._tx() as tx:
+                tx.save(provider, condition=Provider.sk.does_not_exist())
+                self._record(tx, school_id, "ProviderRegistered", {"provider_id": provider_id, "status": "pending"})
+                if req:
+                    idempotency.remember(tx, req, provider_id, clock_now)
+        except TransactWriteError as exc:
+            again = idempotency.find_previous(req) if req and _lost_race(exc) else None
+            if again:  # a concurrent request with the same key won the race: answer as a replay
+                return self._replayed_provider(school_id, again), False
+            raise
         self._after_commit()
-        return self._shown(provider, full=True)
+        return self._shown(provider, full=True), True
 
     def list_providers(
         self, p: Principal, school_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
@@ -250,6 +276,7 @@ class CatalogService:
             draft_version=draft.version,
             published_at=iso(self._clock.now()),
             published_by=p.sub,
+            activity_count=len(doc.activities),
         )
         detail = {"term_id": term_id, "version": number, "activities": len(doc.activities)}
         self._commit_publication(version, draft, pointer, term.starts_on, detail)
@@ -261,6 +288,24 @@ class CatalogService:
         if not (number.isdigit() and 0 < int(number) < 10**6):
             raise NotFound()
         return _load_version(school_id, term_id, int(number))
+
+    def list_versions(
+        self, p: Principal, school_id: str, term_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
+    ) -> Page[ProgramVersion]:
+        """The term's published versions, newest first, for staff: one Query on the versions' prefix.
+
+        An empty first page checks the term (404 when the school has no such term), so the common
+        case stays one Query.
+        """
+        authz.require_staff(p, school_id)
+        if not is_id(term_id):
+            raise NotFound()
+        newest_first = partial(ProgramVersion.query, scan_index_forward=False)
+        condition = ProgramVersion.sk.startswith(ProgramVersion.prefix(term_id))
+        page = query_page(newest_first, tenant_pk(school_id), condition, limit=limit, cursor=cursor)
+        if not page.items and cursor is None:
+            self._calendar.require_term(school_id, term_id)
+        return page
 
     def public_program(self, school_id: str, term_id: str | None) -> PublicProgram:
         """The published program anyone may read (公示); 404 when none, or the school is not active."""
@@ -303,6 +348,23 @@ class CatalogService:
                 raise VersionConflict() from exc  # someone edited or published meanwhile: reload, retry
             raise
         self._after_commit()
+
+    def _idempotent(
+        self, school_id: str, operation: str, key: str | None, cmd: schemas.ProviderCreate
+    ) -> idempotency.IdempotentRequest | None:
+        """The optional Idempotency-Key's request; the body is fingerprinted with the contact phone
+        replaced by its blind index (HMAC), so the idempotency table never holds a hash of a bare number."""
+        if key is None or not key.strip():
+            return None
+        fingerprint = {
+            **cmd.model_dump(mode="json", exclude={"contact_phone"}),
+            "contact_phone": self._vault.blind_index(school_id, cmd.contact_phone),
+        }
+        return idempotency.make_request(school_id, operation, key, fingerprint)
+
+    def _replayed_provider(self, school_id: str, provider_id: str) -> Provider:
+        """The provider an earlier request with the same key created, as the school_admin sees it."""
+        return self._shown(_load_provider(school_id, provider_id), full=True)
 
     def _shown(self, provider: Provider, *, full: bool) -> Provider:
         """Open the contact phone and attach what the response may show: the mask, plus the number

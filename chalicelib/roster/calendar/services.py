@@ -23,7 +23,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import authz, outbox
+from chalicelib.core import authz, idempotency, outbox
 from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
@@ -75,7 +75,25 @@ class CalendarService:
     # -- API use cases -----------------------------------------------------------------------------
 
     def create_term(self, p: Principal, school_id: str, cmd: schemas.TermCreate) -> Term:
+        """Create a 学期; see :meth:`create_term_with_key`."""
+        return self.create_term_with_key(p, school_id, cmd, None)[0]
+
+    def create_term_with_key(
+        self, p: Principal, school_id: str, cmd: schemas.TermCreate, idempotency_key: str | None
+    ) -> tuple[Term, bool]:
+        """Create a 学期; ``(term, created)``.
+
+        With an ``Idempotency-Key``, a retry with the same body returns the term the first request
+        created (``created`` False; it is not checked for overlaps again) and a different body is
+        refused (422). The key is claimed in the term's own transaction.
+        """
         authz.require_school_admin(p, school_id)
+        req = None
+        if idempotency_key is not None and idempotency_key.strip():
+            req = idempotency.make_request(school_id, "create_term", idempotency_key, cmd.model_dump(mode="json"))
+            previous = idempotency.find_previous(req)
+            if previous:
+                return self.require_term(school_id, previous), False
         term_id = self._ids()
         candidate = _validated(cmd.rules(), term_id)
         now = iso(self._clock.now())
@@ -84,8 +102,11 @@ class CalendarService:
         term.set_rules(candidate)
         term.created_at = term.updated_at = now
         event = _event("TermCreated", term, {"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on})
-        self._write(candidate, lambda tx: tx.save(term, condition=Term.sk.does_not_exist()), term, event)
-        return term
+        try:
+            self._write(candidate, lambda tx: tx.save(term, condition=Term.sk.does_not_exist()), term, event, req)
+        except _KeyClaimed as claimed:  # a concurrent request with the same key won: answer as a replay
+            return self.require_term(school_id, claimed.resource_id), False
+        return term, True
 
     def list_terms(
         self, p: Principal, school_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
@@ -139,13 +160,20 @@ class CalendarService:
         return list(Term.query(tenant_pk(school_id), Term.sk.startswith(TERM_PREFIX), consistent_read=True))
 
     def _write(
-        self, candidate: TermRules | None, stage: Callable[[TransactWrite], None], term: Term, event: outbox.DomainEvent
+        self,
+        candidate: TermRules | None,
+        stage: Callable[[TransactWrite], None],
+        term: Term,
+        event: outbox.DomainEvent,
+        req: idempotency.IdempotentRequest | None = None,
     ) -> None:
-        """Commit the staged term write, the school's guard and ``event`` in one transaction.
+        """Commit the staged term write, the school's guard, ``event`` and the idempotency key
+        ``req`` (if any) in one transaction.
 
         ``candidate`` is the term as it will be (None when deleting: removing a term cannot cause an
         overlap). If another term write of the school commits between our overlap check and our
         commit, the guard's version condition fails and we check again against the new terms.
+        Raises :class:`_KeyClaimed` when a concurrent request claimed the same key first.
         """
         school_id = term.school_id
         for _ in range(GUARD_ATTEMPTS):
@@ -159,8 +187,14 @@ class CalendarService:
                     stage(tx)  # first item: a Put or Delete, both come before the guard's Put
                     tx.save(guard)  # PynamoDB adds the version condition (or "must not exist yet")
                     outbox.record(tx, event, now)
+                    if req is not None:
+                        idempotency.remember(tx, req, term.term_id, now)
             except TransactWriteError as exc:
-                failed = _failed_items(exc, ["term", "guard"])
+                failed = _failed_items(exc, ["term", "guard", "event", "idempotency"])
+                if "idempotency" in failed and req is not None:
+                    previous = idempotency.find_previous(req)
+                    if previous:
+                        raise _KeyClaimed(previous) from exc
                 if "term" in failed:
                     raise self._stale(school_id, term.term_id) from exc
                 if "guard" in failed:
@@ -187,6 +221,14 @@ class CalendarService:
         except TermsGuard.DoesNotExist:
             pk, sk = TermsGuard.key(school_id)
             return TermsGuard(pk, sk, tenant_id=school_id, kind="TermsGuard", updated_at="")
+
+
+class _KeyClaimed(Exception):
+    """The Idempotency-Key was claimed by a concurrent request with the same body: replay its term."""
+
+    def __init__(self, resource_id: str):
+        super().__init__(resource_id)
+        self.resource_id = resource_id
 
 
 def _event(detail_type: str, term: Term, extra: dict[str, Any]) -> outbox.DomainEvent:

@@ -7,6 +7,7 @@
 
 import {
   BASE,
+  Idempotency,
   addMessages,
   api,
   definePage,
@@ -115,6 +116,9 @@ addMessages({
     "admin.roster.hideStudents": "收起学生",
     "admin.roster.showStudentsLabel": "查看{name}的学生",
     "admin.roster.studentCount": "{n} 名学生",
+    "admin.roster.uncounted": "人数待统计",
+    "admin.roster.uncountedHint": "该班在人数统计功能上线前建立，下次导入名册时会统计。",
+    "admin.roster.classCountStudents": "共 {n} 个班级、{s} 名学生",
     "admin.roster.accessNote": "查看学生名单会记入本校的访问日志。",
     "admin.roster.noStudents": "该班还没有学生。",
     "admin.roster.studentsCaption": "{name}的学生",
@@ -163,6 +167,23 @@ addMessages({
     "admin.providers.phoneHint": "手机号或带区号的座机号",
     "admin.providers.create": "登记机构",
     "admin.providers.creating": "正在登记…",
+    "admin.providers.open": "查看与编辑",
+    "admin.providers.openLabel": "查看与编辑 {name}",
+    "admin.providers.close": "收起",
+    "admin.providers.detailTitle": "{name}",
+    "admin.providers.detailLoading": "正在加载机构详情…",
+    "admin.providers.fullPhone": "联系电话（完整）",
+    "admin.providers.fullPhoneNote": "完整号码仅在此处向学校管理员显示，列表中一律脱敏。",
+    "admin.providers.history": "状态记录",
+    "admin.providers.historyNone": "还没有状态变更。",
+    "admin.providers.historyRow": "{at}：{from} → {to}（{reason}）",
+    "admin.providers.editTitle": "修改机构信息",
+    "admin.providers.editHint": "修改许可证号或联系人后，请核对资质。",
+    "admin.providers.save": "保存修改",
+    "admin.providers.saving": "正在保存…",
+    "admin.providers.saved": "已保存“{name}”的修改。",
+    "admin.providers.unchanged": "没有修改。",
+    "admin.providers.reload": "重新加载",
 
     // terms and the program
     "admin.program.title": "课后服务方案",
@@ -176,7 +197,57 @@ addMessages({
     "admin.terms.start": "开始日期",
     "admin.terms.end": "结束日期",
     "admin.terms.dateHint": "YYYY-MM-DD",
-    "admin.terms.note": "节假日与调休可稍后通过 API 添加。",
+    "admin.terms.note": "周一至周五为服务日；节假日停课，调休日（周六或周日）按所注明的周几课表上课。",
+    "admin.terms.editTitle": "编辑学期：{name}",
+    "admin.terms.edit": "编辑学期",
+    "admin.terms.editLabel": "编辑学期 {name}",
+    "admin.terms.save": "保存学期",
+    "admin.terms.saving": "正在保存…",
+    "admin.terms.saved": "已保存学期“{name}”。",
+    "admin.terms.unchanged": "学期没有修改。",
+    "admin.terms.reload": "重新加载学期",
+    "admin.terms.holidays": "节假日（停课）",
+    "admin.terms.holidaysNone": "没有节假日。",
+    "admin.terms.holidayAdd": "添加节假日",
+    "admin.terms.holidayName": "名称",
+    "admin.terms.holidayNamePlaceholder": "如 国庆节",
+    "admin.terms.holidayStart": "开始",
+    "admin.terms.holidayEnd": "结束（含）",
+    "admin.terms.holidayRemove": "删除",
+    "admin.terms.holidayRemoveLabel": "删除节假日 {name}",
+    "admin.terms.holidayLegend": "节假日 {n}",
+    "admin.terms.makeUps": "调休上课日",
+    "admin.terms.makeUpsNone": "没有调休上课日。",
+    "admin.terms.makeUpAdd": "添加调休日",
+    "admin.terms.makeUpDate": "日期（周六或周日）",
+    "admin.terms.makeUpWeekday": "按哪天课表",
+    "admin.terms.makeUpName": "名称",
+    "admin.terms.makeUpNamePlaceholder": "如 国庆调休",
+    "admin.terms.makeUpRemove": "删除",
+    "admin.terms.makeUpRemoveLabel": "删除调休日 {name}",
+    "admin.terms.makeUpLegend": "调休日 {n}",
+    "admin.terms.runs": "按{weekday}课表",
+    "admin.terms.summary": "本学期校历",
+    "admin.terms.serviceDays": "服务日共 {n} 天",
+    "admin.terms.closedDays": "停课的工作日",
+    "admin.terms.closedNone": "没有停课的工作日。",
+    "admin.terms.closedRow": "{name}：{from} 至 {to}（{n} 天）",
+    "admin.terms.closedRowOne": "{name}：{from}（1 天）",
+    "admin.terms.makeUpRow": "{name}：{date}（{day}）{runs}",
+    "admin.terms.calendarLoading": "正在加载校历…",
+    "admin.terms.day.0": "周日",
+    "admin.terms.day.6": "周六",
+    "admin.termProblem.term_ends_before_start": "结束日期不能早于开始日期。",
+    "admin.termProblem.term_too_long": "一个学期最长一年。",
+    "admin.termProblem.holiday_ends_before_start": "节假日的结束日期不能早于开始日期。",
+    "admin.termProblem.holiday_outside_term": "节假日须在学期日期之内。",
+    "admin.termProblem.holidays_overlap": "与另一个节假日的日期重叠。",
+    "admin.termProblem.make_up_day_duplicate": "与另一个调休日是同一天。",
+    "admin.termProblem.make_up_day_weekday": "请选择周一至周五中的一天。",
+    "admin.termProblem.make_up_day_not_weekend": "调休上课日须是周六或周日。",
+    "admin.termProblem.make_up_day_outside_term": "调休日须在学期日期之内。",
+    "admin.termProblem.make_up_day_in_holiday": "调休日不能落在节假日之内。",
+    "admin.termProblem.overlaps": "与学期“{name}”（{from} 至 {to}）的日期重叠。",
     "admin.terms.create": "新建学期",
     "admin.terms.creating": "正在新建…",
     "admin.terms.created": "已新建学期“{name}”。",
@@ -269,11 +340,16 @@ addMessages({
     "admin.program.versionAt": "公示时间：{at}",
     "admin.program.versionActivities": "活动：{names}",
     "admin.program.versionServices": "服务：{names}",
+    "admin.program.versionFacts": "{at} · {n} 项活动",
+    "admin.program.versionBy": "公示人：{who}",
+    "admin.program.versionByMe": "本人",
+    "admin.program.versionsLoading": "正在加载已公示的版本…",
     "admin.problem.tutoring_not_allowed": "课后服务不得开设学科类补习或超前教学（{term}）。",
     "admin.problem.provider_not_approved": "该服务机构尚未获批准，不能公示。",
     "admin.problem.unknown_provider": "本校没有该服务机构。",
     "admin.problem.unknown_activity": "草稿中没有该活动，请重新加载。",
     "admin.problem.fee_basis_mismatch": "收费为 0 时请选择“免费”；选择“免费”时收费须为 0。",
+    "admin.problem.homework_help_is_free": "作业辅导须免费（收费 0，计费方式选“免费”）。",
     "admin.problem.no_services": "请至少提供一项服务（看管、午餐或午休）。",
     "admin.problem.activity": "活动“{name}”：{message}",
     "admin.problem.list": "请处理以下问题：",
@@ -402,6 +478,9 @@ addMessages({
     "admin.roster.hideStudents": "Hide students",
     "admin.roster.showStudentsLabel": "Show the students of {name}",
     "admin.roster.studentCount": "{n} students",
+    "admin.roster.uncounted": "Not counted yet",
+    "admin.roster.uncountedHint": "This class was created before classes were counted; the next roster import counts it.",
+    "admin.roster.classCountStudents": "{n} classes, {s} students",
     "admin.roster.accessNote": "Listing students is written to the school's access log.",
     "admin.roster.noStudents": "This class has no students yet.",
     "admin.roster.studentsCaption": "Students of {name}",
@@ -449,6 +528,23 @@ addMessages({
     "admin.providers.phoneHint": "Mobile, or landline with area code",
     "admin.providers.create": "Register provider",
     "admin.providers.creating": "Registering…",
+    "admin.providers.open": "View and edit",
+    "admin.providers.openLabel": "View and edit {name}",
+    "admin.providers.close": "Close",
+    "admin.providers.detailTitle": "{name}",
+    "admin.providers.detailLoading": "Loading the provider…",
+    "admin.providers.fullPhone": "Contact phone (in full)",
+    "admin.providers.fullPhoneNote": "The full number is shown to the school admin only here; lists always mask it.",
+    "admin.providers.history": "Status history",
+    "admin.providers.historyNone": "No status changes yet.",
+    "admin.providers.historyRow": "{at}: {from} → {to} ({reason})",
+    "admin.providers.editTitle": "Change the provider's details",
+    "admin.providers.editHint": "After changing the licence number or the contact, check the credentials again.",
+    "admin.providers.save": "Save changes",
+    "admin.providers.saving": "Saving…",
+    "admin.providers.saved": "Changes to {name} saved.",
+    "admin.providers.unchanged": "Nothing changed.",
+    "admin.providers.reload": "Reload",
 
     "admin.program.title": "After-school program",
     "admin.program.intro": "Edit each term's services and activities, save the draft, then publish it. Once published, guardians can read it and apply.",
@@ -461,7 +557,57 @@ addMessages({
     "admin.terms.start": "Starts on",
     "admin.terms.end": "Ends on",
     "admin.terms.dateHint": "YYYY-MM-DD",
-    "admin.terms.note": "Holidays and make-up days can be added later through the API.",
+    "admin.terms.note": "Monday to Friday are service days; holidays close the service, and a make-up day (a Saturday or Sunday) runs the timetable of the weekday named.",
+    "admin.terms.editTitle": "Edit term: {name}",
+    "admin.terms.edit": "Edit term",
+    "admin.terms.editLabel": "Edit the term {name}",
+    "admin.terms.save": "Save term",
+    "admin.terms.saving": "Saving…",
+    "admin.terms.saved": "Term “{name}” saved.",
+    "admin.terms.unchanged": "Nothing changed in the term.",
+    "admin.terms.reload": "Reload the term",
+    "admin.terms.holidays": "Holidays (no service)",
+    "admin.terms.holidaysNone": "No holidays.",
+    "admin.terms.holidayAdd": "Add a holiday",
+    "admin.terms.holidayName": "Name",
+    "admin.terms.holidayNamePlaceholder": "e.g. 国庆节",
+    "admin.terms.holidayStart": "From",
+    "admin.terms.holidayEnd": "To (included)",
+    "admin.terms.holidayRemove": "Remove",
+    "admin.terms.holidayRemoveLabel": "Remove the holiday {name}",
+    "admin.terms.holidayLegend": "Holiday {n}",
+    "admin.terms.makeUps": "Make-up days",
+    "admin.terms.makeUpsNone": "No make-up days.",
+    "admin.terms.makeUpAdd": "Add a make-up day",
+    "admin.terms.makeUpDate": "Date (a Saturday or Sunday)",
+    "admin.terms.makeUpWeekday": "Runs the timetable of",
+    "admin.terms.makeUpName": "Name",
+    "admin.terms.makeUpNamePlaceholder": "e.g. 国庆调休",
+    "admin.terms.makeUpRemove": "Remove",
+    "admin.terms.makeUpRemoveLabel": "Remove the make-up day {name}",
+    "admin.terms.makeUpLegend": "Make-up day {n}",
+    "admin.terms.runs": "runs {weekday}'s timetable",
+    "admin.terms.summary": "This term's calendar",
+    "admin.terms.serviceDays": "{n} service days",
+    "admin.terms.closedDays": "Weekdays without service",
+    "admin.terms.closedNone": "No weekday is closed.",
+    "admin.terms.closedRow": "{name}: {from} to {to} ({n} days)",
+    "admin.terms.closedRowOne": "{name}: {from} (1 day)",
+    "admin.terms.makeUpRow": "{name}: {date} ({day}) {runs}",
+    "admin.terms.calendarLoading": "Loading the calendar…",
+    "admin.terms.day.0": "Sun",
+    "admin.terms.day.6": "Sat",
+    "admin.termProblem.term_ends_before_start": "The end date cannot be before the start date.",
+    "admin.termProblem.term_too_long": "A term lasts at most one year.",
+    "admin.termProblem.holiday_ends_before_start": "The holiday cannot end before it starts.",
+    "admin.termProblem.holiday_outside_term": "The holiday must lie within the term's dates.",
+    "admin.termProblem.holidays_overlap": "Overlaps another holiday.",
+    "admin.termProblem.make_up_day_duplicate": "Same date as another make-up day.",
+    "admin.termProblem.make_up_day_weekday": "Choose a day from Monday to Friday.",
+    "admin.termProblem.make_up_day_not_weekend": "A make-up day must be a Saturday or Sunday.",
+    "admin.termProblem.make_up_day_outside_term": "The make-up day must lie within the term's dates.",
+    "admin.termProblem.make_up_day_in_holiday": "The make-up day falls inside a holiday.",
+    "admin.termProblem.overlaps": "Overlaps the term “{name}” ({from} to {to}).",
     "admin.terms.create": "Create term",
     "admin.terms.creating": "Creating…",
     "admin.terms.created": "Term “{name}” created.",
@@ -554,11 +700,16 @@ addMessages({
     "admin.program.versionAt": "Published {at}",
     "admin.program.versionActivities": "Activities: {names}",
     "admin.program.versionServices": "Services: {names}",
+    "admin.program.versionFacts": "{at} · {n} activities",
+    "admin.program.versionBy": "Published by {who}",
+    "admin.program.versionByMe": "you",
+    "admin.program.versionsLoading": "Loading the published versions…",
     "admin.problem.tutoring_not_allowed": "Subject tutoring or teaching ahead of the curriculum is not allowed in after-school time ({term}).",
     "admin.problem.provider_not_approved": "This provider is not approved, so it cannot be published.",
     "admin.problem.unknown_provider": "There is no such provider in this school.",
     "admin.problem.unknown_activity": "This activity is not in the draft; reload it.",
     "admin.problem.fee_basis_mismatch": "A fee of 0 must use “Free”, and “Free” must have a fee of 0.",
+    "admin.problem.homework_help_is_free": "Homework help is free: a fee of 0, charged “Free”.",
     "admin.problem.no_services": "Offer at least one service (care, lunch or nap).",
     "admin.problem.activity": "Activity “{name}”: {message}",
     "admin.problem.list": "Please fix these problems:",
@@ -604,6 +755,9 @@ addMessages({
 // shared pieces
 
 const isSchoolAdmin = (me) => Boolean(me && me.tenant && (me.roles || []).includes("school_admin"));
+// One Idempotency-Key per (purpose, body): resubmitting the same form after a lost answer reuses it,
+// so a retried registration or term never creates a second one.
+const idem = new Idempotency();
 
 const CATEGORIES = ["homework_help", "reading", "sports", "arts", "science_technology", "traditional_culture", "other_enrichment"];
 const FEE_BASES = ["per_term", "per_month", "per_session", "free"];
@@ -1061,7 +1215,7 @@ function renderClassesCard() {
       "div",
       { class: "card-head" },
       h("h2", { id: "roster-classes-title" }, t("admin.roster.classes")),
-      roster.classes.length ? h("span", { class: "muted small", "data-testid": "roster-class-count" }, t("admin.roster.classCount", { n: roster.classes.length })) : null,
+      roster.classes.length ? h("span", { class: "muted small", "data-testid": "roster-class-count" }, classCountText()) : null,
     ),
   );
   if (roster.classesError) {
@@ -1104,7 +1258,8 @@ function renderClassesCard() {
               "：",
               h("span", { "data-testid": "roster-class-teacher" }, teacher || t("admin.roster.noTeacher")),
               c.homeroom_teacher_sub && c.homeroom_teacher_name ? h("code", { class: "adm-sub" }, ` ${c.homeroom_teacher_sub}`) : null,
-              open && !open.loading && !open.error ? [" · ", h("span", { "data-testid": "roster-class-student-count" }, t("admin.roster.studentCount", { n: open.items.length }))] : null,
+              " · ",
+              studentCount(c),
             ),
           ),
           h(
@@ -1128,6 +1283,22 @@ function renderClassesCard() {
   }
   section.append(list);
   return section;
+}
+
+/** The class's student_count from the listing (kept by the API, no per-class read); null until counted. */
+function studentCount(c) {
+  const counted = Number.isInteger(c.student_count);
+  return h(
+    "span",
+    { "data-testid": "roster-class-student-count", "data-count": counted ? String(c.student_count) : "", title: counted ? null : t("admin.roster.uncountedHint") },
+    counted ? t("admin.roster.studentCount", { n: c.student_count }) : t("admin.roster.uncounted"),
+  );
+}
+
+function classCountText() {
+  const n = roster.classes.length;
+  if (!roster.classes.every((c) => Number.isInteger(c.student_count))) return t("admin.roster.classCount", { n });
+  return t("admin.roster.classCountStudents", { n, s: roster.classes.reduce((sum, c) => sum + c.student_count, 0) });
 }
 
 function contactText(list) {
@@ -1215,13 +1386,22 @@ function resetProviders() {
     suspendFor: null,
     reason: "",
     suspendError: null,
+    open: null, // { id, loading, error, data, form, errors, formError, busy, notice }: one provider, phone in full
   });
 }
 
+/** The list shows what GET /providers shows: the phone masked (138****0000), for the school admin too. */
+function maskPhone(phone) {
+  const text = String(phone || "");
+  const local = text.startsWith("+86") ? text.slice(3) : text.replace(/^\+/, "");
+  return local.length < 7 ? "*".repeat(local.length) : `${local.slice(0, 3)}****${local.slice(-4)}`;
+}
+
 function upsertProvider(p) {
-  const i = prov.items.findIndex((x) => x.id === p.id);
-  if (i >= 0) prov.items[i] = p;
-  else prov.items.push(p);
+  const row = p.contact_phone_masked ? p : { ...p, contact_phone: maskPhone(p.contact_phone), contact_phone_masked: true };
+  const i = prov.items.findIndex((x) => x.id === row.id);
+  if (i >= 0) prov.items[i] = row;
+  else prov.items.push(row);
 }
 
 async function loadProviders() {
@@ -1254,12 +1434,13 @@ function validateProvider(f) {
   return errors;
 }
 
+/** The API's field details as {field: message}; the API writes them in the page's language. */
 function apiFieldErrors(err, known) {
   const out = {};
   for (const d of detailList(err)) {
     const name = String(d.field || "").split(".")[0];
     if (!known.includes(name) || out[name]) continue;
-    out[name] = d.type === "missing" ? t("admin.field.required") : d.message || err.message;
+    out[name] = d.message || err.message;
   }
   return out;
 }
@@ -1289,7 +1470,9 @@ async function submitProvider(event) {
   rerender();
   let created = null;
   try {
-    created = (await api("POST", schoolPath("/providers"), { body })).data;
+    const headers = { "Idempotency-Key": idem.key("provider", body) };
+    created = (await api("POST", schoolPath("/providers"), { body, headers })).data;
+    idem.done("provider");
     upsertProvider(created);
     prov.form = emptyProviderForm();
     prov.status = { key: "admin.providers.registered", params: { name: created.name } };
@@ -1318,6 +1501,7 @@ async function changeStatus(p, status, reason, doneKey) {
   try {
     const { data } = await api("POST", schoolPath(`/providers/${enc(p.id)}/status`), { body: { status, reason } });
     upsertProvider(data);
+    if (prov.open && prov.open.id === data.id && prov.open.data) prov.open.data = data; // new version and history
     prov.status = { key: doneKey, params: { name: data.name } };
     ok = true;
   } catch (err) {
@@ -1478,6 +1662,24 @@ function renderProviderRows(p, L) {
       ),
     );
   }
+  const opened = prov.open && prov.open.id === p.id;
+  actions.push(
+    h(
+      "button",
+      {
+        type: "button",
+        id: `provider-open-${p.id}`,
+        class: "btn btn-ghost btn-small",
+        "data-testid": "provider-open",
+        "aria-label": opened ? null : t("admin.providers.openLabel", { name: p.name }),
+        "aria-expanded": opened ? "true" : "false",
+        "aria-controls": opened ? "provider-detail" : null,
+        disabled: busy,
+        onclick: () => (opened ? closeProvider() : openProvider(p)),
+      },
+      opened ? t("admin.providers.close") : t("admin.providers.open"),
+    ),
+  );
   const rowError = prov.rowError && prov.rowError.id === p.id ? errorBox(prov.rowError.error, "provider-row-error") : null;
   const row = h(
     "tr",
@@ -1508,14 +1710,170 @@ function renderProviderRows(p, L) {
     ),
     h("td", { "data-label": L.actions, class: "actions" }, actions, rowError),
   );
-  if (prov.suspendFor !== p.id) return [row];
-  return [row, h("tr", { class: "row-form" }, h("td", { colspan: "5" }, renderSuspendForm(p)))];
+  const rows = [row];
+  if (prov.suspendFor === p.id) rows.push(h("tr", { class: "row-form" }, h("td", { colspan: "5" }, renderSuspendForm(p))));
+  if (opened) rows.push(h("tr", { class: "row-form" }, h("td", { colspan: "5" }, renderProviderDetail())));
+  return rows;
+}
+
+// -- one provider: GET /providers/{id} gives the school admin the full phone; PATCH with If-Match
+
+function providerEditForm(p) {
+  return { name: p.name, licence_number: p.licence_number, contact_name: p.contact_name, contact_phone: p.contact_phone };
+}
+
+async function openProvider(p) {
+  const entry = { id: p.id, loading: true, error: null, data: null, form: null, errors: {}, formError: null, busy: false, notice: null };
+  prov.open = entry;
+  prov.status = null;
+  rerender();
+  try {
+    const { data } = await api("GET", schoolPath(`/providers/${enc(p.id)}`));
+    entry.data = data;
+    entry.form = providerEditForm(data);
+  } catch (err) {
+    entry.error = err;
+  } finally {
+    entry.loading = false;
+    rerender();
+  }
+  if (prov.open === entry) focusSoon(entry.data ? "provider-detail-title" : "provider-detail-error");
+}
+
+function closeProvider() {
+  const id = prov.open && prov.open.id;
+  prov.open = null;
+  rerender();
+  if (id) focusSoon(`provider-open-${id}`);
+}
+
+const EDIT_INPUT = { name: "provider-edit-name", licence_number: "provider-edit-licence", contact_name: "provider-edit-contact-name", contact_phone: "provider-edit-contact-phone" };
+
+async function submitProviderEdit(event) {
+  event.preventDefault();
+  const o = prov.open;
+  if (!o || o.busy || !o.data) return;
+  o.notice = null;
+  const errors = validateProvider(o.form);
+  if (Object.keys(errors).length) {
+    o.errors = errors;
+    o.formError = localError("admin.fix");
+    rerender();
+    focusSoon(EDIT_INPUT[PROVIDER_FIELDS.find((n) => errors[n])]);
+    return;
+  }
+  const next = {
+    name: o.form.name.trim(),
+    licence_number: o.form.licence_number.trim(),
+    contact_name: o.form.contact_name.trim(),
+    contact_phone: toAscii(o.form.contact_phone).replace(/\s+/g, ""),
+  };
+  const body = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== o.data[k]));
+  o.errors = {};
+  o.formError = null;
+  if (!Object.keys(body).length) {
+    o.notice = { key: "admin.providers.unchanged", params: {} };
+    rerender();
+    focusSoon("provider-edit-status");
+    return;
+  }
+  o.busy = true;
+  rerender();
+  let ok = false;
+  try {
+    const { data } = await api("PATCH", schoolPath(`/providers/${enc(o.id)}`), { body, headers: { "If-Match": `"${o.data.version}"` } });
+    o.data = data;
+    o.form = providerEditForm(data);
+    o.notice = { key: "admin.providers.saved", params: { name: data.name } };
+    upsertProvider(data);
+    ok = true;
+  } catch (err) {
+    o.formError = err;
+    o.errors = apiFieldErrors(err, PROVIDER_FIELDS);
+  } finally {
+    o.busy = false;
+    rerender();
+  }
+  if (ok) focusSoon("provider-edit-status");
+  else {
+    const first = PROVIDER_FIELDS.find((n) => o.errors[n]);
+    focusSoon(first ? EDIT_INPUT[first] : "provider-edit-error");
+  }
+}
+
+function renderProviderHistory(history) {
+  if (!history || !history.length) return h("p", { class: "muted small" }, t("admin.providers.historyNone"));
+  const status = (s) => t(`admin.providers.status.${s}`);
+  return h(
+    "ol",
+    { class: "adm-history", "data-testid": "provider-history" },
+    [...history].reverse().map((x) =>
+      h("li", { "data-testid": "provider-history-row" }, t("admin.providers.historyRow", { at: formatTime(x.at), from: status(x.from_status), to: status(x.to_status), reason: x.reason })),
+    ),
+  );
+}
+
+function renderProviderDetail() {
+  const o = prov.open;
+  const box = h("div", { class: "adm-detail", id: "provider-detail", "data-testid": "provider-detail" });
+  if (o.loading) {
+    box.append(h("p", { class: "muted" }, t("admin.providers.detailLoading")));
+    return box;
+  }
+  if (o.error) {
+    box.append(errorBox(o.error, "provider-detail-error", "provider-detail-error"));
+    return box;
+  }
+  const d = o.data;
+  const f = o.form;
+  const e = o.errors;
+  const input = (name, props = {}) => textInput(EDIT_INPUT[name], f, name, props);
+  box.append(
+    h("h3", { id: "provider-detail-title", tabindex: "-1" }, t("admin.providers.detailTitle", { name: d.name })),
+    h(
+      "dl",
+      { class: "adm-facts" },
+      h("div", {}, h("dt", {}, t("admin.providers.fullPhone")), h("dd", {}, h("span", { class: "adm-phone", "data-testid": "provider-detail-phone", "data-masked": d.contact_phone_masked ? "true" : "false" }, d.contact_phone))),
+      h("div", {}, h("dt", {}, t("admin.providers.col.status")), h("dd", {}, providerStatusBadge(d.status, "provider-detail-status"))),
+    ),
+    h("p", { class: "hint" }, t("admin.providers.fullPhoneNote")),
+    h("h4", {}, t("admin.providers.history")),
+    renderProviderHistory(d.history),
+    h(
+      "form",
+      { class: "adm-edit-form", novalidate: true, "aria-labelledby": "provider-edit-title", "aria-busy": o.busy ? "true" : null, "data-testid": "provider-edit-form", onsubmit: submitProviderEdit },
+      h("h4", { id: "provider-edit-title" }, t("admin.providers.editTitle")),
+      o.notice ? h("p", { class: "alert alert-success", role: "status", id: "provider-edit-status", tabindex: "-1", "data-testid": "provider-edit-status" }, t(o.notice.key, o.notice.params)) : null,
+      errorBox(o.formError, "provider-edit-error", "provider-edit-error"),
+      o.formError && o.formError.code === "version_conflict"
+        ? h("button", { type: "button", class: "btn btn-secondary btn-small", "data-testid": "provider-edit-reload", onclick: () => openProvider(d) }, t("admin.providers.reload"))
+        : null,
+      field(EDIT_INPUT.name, t("admin.providers.name"), input("name", { maxlength: "120" }), { error: e.name }),
+      field(EDIT_INPUT.licence_number, t("admin.providers.licence"), input("licence_number", { maxlength: "64" }), { error: e.licence_number, hint: t("admin.providers.editHint") }),
+      h(
+        "div",
+        { class: "field-row" },
+        field(EDIT_INPUT.contact_name, t("admin.providers.contactName"), input("contact_name", { maxlength: "40" }), { error: e.contact_name }),
+        field(EDIT_INPUT.contact_phone, t("admin.providers.contactPhone"), input("contact_phone", { type: "tel", inputmode: "tel", maxlength: "20" }), {
+          error: e.contact_phone,
+          hint: t("admin.providers.phoneHint"),
+        }),
+      ),
+      h(
+        "div",
+        { class: "form-actions" },
+        h("button", { type: "submit", class: "btn btn-primary", "data-testid": "provider-edit-save", disabled: o.busy, "aria-busy": o.busy ? "true" : null }, o.busy ? t("admin.providers.saving") : t("admin.providers.save")),
+        h("button", { type: "button", class: "btn btn-ghost", "data-testid": "provider-edit-close", disabled: o.busy, onclick: closeProvider }, t("admin.providers.close")),
+      ),
+    ),
+  );
+  return box;
 }
 
 function renderSuspendForm(p) {
   const err = prov.suspendError;
   const busy = prov.rowBusy === p.id;
-  const reasonError = err && (err.field ? err.message : detailList(err).some((d) => d.field === "reason") ? t("admin.field.required") : null);
+  const reasonError = err && (err.field ? err.message : apiFieldErrors(err, ["reason"]).reason || null);
   const input = h("input", {
     id: "provider-reason",
     name: "reason",
@@ -1591,10 +1949,11 @@ export const providersPage = {
 // ---------------------------------------------------------------------------------------------
 // terms: shared by the program editor and the agreement template (one selected term for both)
 
-const terms = { items: [], loaded: false, loading: false, error: null, selected: null };
+const terms = { items: [], loaded: false, loading: false, error: null, selected: null, calendar: {} };
 
 function resetTerms() {
-  Object.assign(terms, { items: [], loaded: false, loading: false, error: null, selected: null });
+  // calendar: term id -> { loading, days, error } from GET /calendar over the term's dates
+  Object.assign(terms, { items: [], loaded: false, loading: false, error: null, selected: null, calendar: {} });
 }
 
 function sortTerms() {
@@ -1654,18 +2013,27 @@ let keySeq = 0;
 const newKey = () => `k${(keySeq += 1)}`;
 
 function emptyTermForm() {
-  return { name: "", starts_on: "", ends_on: "" };
+  return { name: "", starts_on: "", ends_on: "", holidays: [], make_up_days: [] };
+}
+
+/** A stored term as the form edits it (weekdays as select values, a key per row). */
+function termFormOf(x) {
+  return {
+    name: x.name,
+    starts_on: x.starts_on,
+    ends_on: x.ends_on,
+    holidays: (x.holidays || []).map((d) => ({ starts_on: d.starts_on, ends_on: d.ends_on, name: d.name, _key: newKey() })),
+    make_up_days: (x.make_up_days || []).map((m) => ({ date: m.date, runs_weekday: String(m.runs_weekday), name: m.name, _key: newKey() })),
+  };
 }
 
 function resetProgram() {
   Object.assign(prog, {
     providers: [],
     providersError: null,
-    termForm: emptyTermForm(),
-    termErrors: {},
-    termError: null,
-    termBusy: false,
-    termNotice: null,
+    termCreate: { form: emptyTermForm(), errors: {}, error: null, busy: false },
+    termEdit: null, // { id, version, name, form, errors, error, busy }: the selected term being changed (PATCH)
+    termNotice: null, // { key, params, id }
     loading: false,
     loadError: null,
     draft: null, // the server's draft for terms.selected
@@ -1682,6 +2050,7 @@ function resetProgram() {
     publishError: null,
     published: null, // { version, at, created }
     versions: {}, // number -> { loading, data, error }
+    versionList: null, // { termId, loading, items, error }: GET …/program/versions, newest first
   });
 }
 
@@ -1736,9 +2105,14 @@ async function loadDraft() {
     prog.published = null;
   }
   rerender();
+  if (!terms.calendar[termId]) loadTermCalendar(termId);
   try {
     const { data } = await api("GET", schoolPath(`/terms/${enc(termId)}/program`));
-    if (terms.selected === termId) setDraft(data);
+    if (terms.selected === termId) {
+      setDraft(data);
+      if (data.latest_published_version) loadVersions(termId);
+      else prog.versionList = { termId, loading: false, items: [], error: null };
+    }
   } catch (err) {
     if (terms.selected === termId) prog.loadError = err;
   } finally {
@@ -1786,68 +2160,333 @@ function chooseTerm(id, after) {
   }
   terms.selected = id;
   prog.published = null;
+  prog.termEdit = null;
   after();
 }
 
-// -- the "new term" form
+// -- the term form: create (POST, with an Idempotency-Key) or change the selected term (PATCH, If-Match),
+// with its holidays and make-up days (调休); and the selected term's calendar (GET /calendar)
 
+function termState() {
+  return prog.termEdit || prog.termCreate;
+}
+
+function termPrefix() {
+  return prog.termEdit ? "term-edit" : "term-create";
+}
+
+function weekdayOf(isoDate) {
+  const m = DATE_RE.exec(isoDate || "");
+  return m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).getUTCDay() : -1;
+}
+
+function dayName(isoDate) {
+  const d = weekdayOf(isoDate);
+  return d === 0 || d === 6 ? t(`admin.terms.day.${d}`) : t(`admin.weekday.${d}`);
+}
+
+function checkDate(errors, key, value) {
+  const v = toAscii(value);
+  if (!v) errors[key] = t("admin.field.required");
+  else if (!validDate(v)) errors[key] = t("admin.field.date");
+}
+
+function checkName(errors, key, value) {
+  const v = String(value || "").trim();
+  if (!v) errors[key] = t("admin.field.required");
+  else if (v.length > 60) errors[key] = t("admin.field.tooLong", { max: 60 });
+}
+
+/** What the page can check itself; whether holidays and 调休 fit the term is the API's to say. */
 function validateTerm(f) {
   const errors = {};
-  if (!f.name.trim()) errors.name = t("admin.field.required");
-  else if (f.name.trim().length > 60) errors.name = t("admin.field.tooLong", { max: 60 });
-  for (const n of ["starts_on", "ends_on"]) {
-    const v = toAscii(f[n]);
-    if (!v) errors[n] = t("admin.field.required");
-    else if (!validDate(v)) errors[n] = t("admin.field.date");
-  }
+  checkName(errors, "name", f.name);
+  checkDate(errors, "starts_on", f.starts_on);
+  checkDate(errors, "ends_on", f.ends_on);
   if (!errors.starts_on && !errors.ends_on && toAscii(f.ends_on) < toAscii(f.starts_on)) errors.ends_on = t("admin.field.dateOrder");
+  f.holidays.forEach((x, i) => {
+    checkName(errors, `holidays.${i}.name`, x.name);
+    checkDate(errors, `holidays.${i}.starts_on`, x.starts_on);
+    checkDate(errors, `holidays.${i}.ends_on`, x.ends_on);
+    const [a, b] = [`holidays.${i}.starts_on`, `holidays.${i}.ends_on`];
+    if (!errors[a] && !errors[b] && toAscii(x.ends_on) < toAscii(x.starts_on)) errors[b] = t("admin.termProblem.holiday_ends_before_start");
+  });
+  f.make_up_days.forEach((m, i) => {
+    const key = `make_up_days.${i}.date`;
+    checkDate(errors, key, m.date);
+    if (!errors[key] && ![0, 6].includes(weekdayOf(toAscii(m.date)))) errors[key] = t("admin.termProblem.make_up_day_not_weekend");
+    checkName(errors, `make_up_days.${i}.name`, m.name);
+  });
   return errors;
 }
 
-const TERM_INPUT = { name: "term-create-name", starts_on: "term-create-start", ends_on: "term-create-end" };
+function termBody(f) {
+  return {
+    name: f.name.trim(),
+    starts_on: toAscii(f.starts_on),
+    ends_on: toAscii(f.ends_on),
+    holidays: f.holidays.map((x) => ({ starts_on: toAscii(x.starts_on), ends_on: toAscii(x.ends_on), name: x.name.trim() })),
+    make_up_days: f.make_up_days.map((m) => ({ date: toAscii(m.date), runs_weekday: Number(m.runs_weekday), name: m.name.trim() })),
+  };
+}
+
+/** Error keys in the order of the form, so focus lands on the first problem. */
+function termErrorOrder(f) {
+  const rows = (list, n, subs) => Array.from({ length: n }, (_, i) => [`${list}.${i}`, ...subs.map((x) => `${list}.${i}.${x}`)]).flat();
+  return [
+    "name",
+    "starts_on",
+    "ends_on",
+    ...rows("holidays", f.holidays.length, ["name", "starts_on", "ends_on"]),
+    "holidays",
+    ...rows("make_up_days", f.make_up_days.length, ["date", "runs_weekday", "name"]),
+    "make_up_days",
+  ];
+}
+
+function firstTermError(f, errors) {
+  return termErrorOrder(f).find((k) => errors[k]) || null;
+}
+
+/** The input that shows an error key: holidays.0.ends_on -> term-create-holiday-0-end. */
+function termFieldId(prefix, key) {
+  const parts = key.split(".");
+  if (parts[0] === "holidays" || parts[0] === "make_up_days") {
+    const row = parts[0] === "holidays" ? "holiday" : "makeup";
+    if (parts.length === 1) return `${prefix}-${row}-add`;
+    const sub = { starts_on: "start", ends_on: "end", name: "name", date: "date", runs_weekday: "weekday" }[parts[2]] || (row === "holiday" ? "start" : "date");
+    return `${prefix}-${row}-${parts[1]}-${sub}`;
+  }
+  return `${prefix}-${{ name: "name", starts_on: "start", ends_on: "end" }[key] || "name"}`;
+}
+
+/** The API's details by field; the calendar's own rules (English in the API) get this page's wording. */
+function termApiErrors(err) {
+  const out = {};
+  for (const d of detailList(err)) {
+    const key = String(d.field || "");
+    if (!key || out[key]) continue;
+    if (err.code === "term_overlaps" && d.term) {
+      out[key] = t("admin.termProblem.overlaps", { name: d.term.name, from: formatDate(d.term.starts_on), to: formatDate(d.term.ends_on) });
+      continue;
+    }
+    const k = `admin.termProblem.${d.type}`;
+    const text = t(k);
+    out[key] = text !== k ? text : d.message || err.message;
+  }
+  return out;
+}
+
+function addTermRow(list) {
+  const st = termState();
+  const prefix = termPrefix();
+  const rows = st.form[list];
+  rows.push(list === "holidays" ? { starts_on: "", ends_on: "", name: "", _key: newKey() } : { date: "", runs_weekday: "1", name: "", _key: newKey() });
+  st.errors = {};
+  rerender();
+  focusSoon(list === "holidays" ? `${prefix}-holiday-${rows.length - 1}-name` : `${prefix}-makeup-${rows.length - 1}-date`);
+}
+
+function removeTermRow(list, index) {
+  const st = termState();
+  st.form[list].splice(index, 1);
+  st.errors = {};
+  rerender();
+  focusSoon(`${termPrefix()}-${list === "holidays" ? "holiday" : "makeup"}-add`);
+}
+
+function openTermEdit() {
+  const x = termById(terms.selected);
+  if (!x) return;
+  prog.termEdit = { id: x.id, version: x.version, name: x.name, form: termFormOf(x), errors: {}, error: null, busy: false };
+  prog.termNotice = null;
+  rerender();
+  focusSoon("term-edit-name");
+}
+
+function closeTermEdit() {
+  prog.termEdit = null;
+  rerender();
+  focusSoon("term-edit-open");
+}
+
+async function reloadTermEdit() {
+  await loadTerms();
+  openTermEdit();
+}
 
 async function submitTerm(event, onCreated) {
   event.preventDefault();
-  if (prog.termBusy) return;
+  const st = termState();
+  const editing = prog.termEdit;
+  const prefix = termPrefix();
+  if (st.busy) return;
   prog.termNotice = null;
-  const f = prog.termForm;
-  const errors = validateTerm(f);
+  const errors = validateTerm(st.form);
   if (Object.keys(errors).length) {
-    prog.termErrors = errors;
-    prog.termError = localError("admin.fix");
+    st.errors = errors;
+    st.error = localError("admin.fix");
     rerender();
-    focusSoon(TERM_INPUT[["name", "starts_on", "ends_on"].find((n) => errors[n])]);
+    focusSoon(termFieldId(prefix, firstTermError(st.form, errors)));
     return;
   }
-  prog.termBusy = true;
-  prog.termErrors = {};
-  prog.termError = null;
+  const body = termBody(st.form);
+  const current = editing ? termById(editing.id) : null;
+  if (current && JSON.stringify(body) === JSON.stringify(termBody(termFormOf(current)))) {
+    prog.termEdit = null;
+    prog.termNotice = { key: "admin.terms.unchanged", params: {}, id: "term-edit-status" };
+    rerender();
+    focusSoon("term-edit-status");
+    return;
+  }
+  st.busy = true;
+  st.errors = {};
+  st.error = null;
   rerender();
-  let created = null;
+  let saved = null;
   try {
-    const body = { name: f.name.trim(), starts_on: toAscii(f.starts_on), ends_on: toAscii(f.ends_on) };
-    created = (await api("POST", schoolPath("/terms"), { body })).data;
-    terms.items.push(created);
-    sortTerms();
-    terms.loaded = true;
-    prog.termForm = emptyTermForm();
-    prog.termNotice = { key: "admin.terms.created", params: { name: created.name } };
+    if (editing) {
+      saved = (await api("PATCH", schoolPath(`/terms/${enc(editing.id)}`), { body, headers: { "If-Match": `"${editing.version}"` } })).data;
+    } else {
+      saved = (await api("POST", schoolPath("/terms"), { body, headers: { "Idempotency-Key": idem.key("term", body) } })).data;
+      idem.done("term");
+    }
   } catch (err) {
-    prog.termError = err;
-    prog.termErrors = apiFieldErrors(err, ["name", "starts_on", "ends_on"]);
+    st.error = err;
+    st.errors = termApiErrors(err);
   } finally {
-    prog.termBusy = false;
+    st.busy = false;
+  }
+  if (!saved) {
+    rerender();
+    const first = firstTermError(st.form, st.errors);
+    focusSoon(first ? termFieldId(prefix, first) : `${prefix}-error`);
+    return;
+  }
+  const i = terms.items.findIndex((x) => x.id === saved.id);
+  if (i >= 0) terms.items[i] = saved;
+  else terms.items.push(saved);
+  sortTerms();
+  terms.loaded = true;
+  delete terms.calendar[saved.id];
+  if (editing) {
+    prog.termEdit = null;
+    prog.termNotice = { key: "admin.terms.saved", params: { name: saved.name }, id: "term-edit-status" };
+    rerender();
+    loadTermCalendar(saved.id);
+  } else {
+    prog.termCreate.form = emptyTermForm();
+    prog.termNotice = { key: "admin.terms.created", params: { name: saved.name }, id: "term-create-status" };
+    rerender();
+    const previous = terms.selected;
+    chooseTerm(saved.id, onCreated);
+    if (terms.selected === previous) rerender();
+  }
+  focusSoon(prog.termNotice ? prog.termNotice.id : "program-term");
+}
+
+async function loadTermCalendar(termId) {
+  const x = termById(termId);
+  if (!x) return;
+  const entry = { loading: true, days: null, error: null };
+  terms.calendar[termId] = entry;
+  rerender();
+  try {
+    const q = new URLSearchParams({ from: x.starts_on, to: x.ends_on });
+    entry.days = (await api("GET", schoolPath(`/calendar?${q}`))).data.days;
+  } catch (err) {
+    entry.error = err;
+  } finally {
+    entry.loading = false;
     rerender();
   }
-  if (created) {
-    const previous = terms.selected;
-    chooseTerm(created.id, onCreated);
-    if (terms.selected === previous) rerender();
-    focusSoon("term-create-status");
-  } else {
-    const first = ["name", "starts_on", "ends_on"].find((n) => prog.termErrors[n]);
-    focusSoon(first ? TERM_INPUT[first] : "term-create-error");
+}
+
+/** Weekdays without service, as runs of one holiday: {name, from, to, n} (weekends inside are not counted). */
+function closedRuns(days) {
+  const runs = [];
+  let run = null;
+  days.forEach((d, i) => {
+    if (!d.reason.startsWith("holiday:")) return;
+    if (!run || run.reason !== d.reason || run.last !== i - 1) {
+      run = { reason: d.reason, name: d.reason.slice("holiday:".length), from: null, to: null, n: 0, last: i };
+      runs.push(run);
+    }
+    run.last = i;
+    const wd = weekdayOf(d.date);
+    if (wd >= 1 && wd <= 5) {
+      run.from = run.from || d.date;
+      run.to = d.date;
+      run.n += 1;
+    }
+  });
+  return runs.filter((r) => r.n > 0);
+}
+
+function renderTermSummary() {
+  const x = termById(terms.selected);
+  if (!x) return null;
+  const cal = terms.calendar[x.id];
+  const box = h("div", { class: "adm-term-summary", "data-testid": "term-summary" }, h("h3", {}, t("admin.terms.summary")));
+  if (!cal || (cal.loading && !cal.days)) box.append(h("p", { class: "muted small" }, t("admin.terms.calendarLoading")));
+  else if (cal.error) box.append(errorBox(cal.error, "term-calendar-error"));
+  else {
+    const serving = cal.days.filter((d) => d.service_day).length;
+    const runs = closedRuns(cal.days);
+    const makeUps = cal.days.filter((d) => d.reason.startsWith("make_up:"));
+    box.append(
+      h("p", { class: "adm-strong", "data-testid": "term-service-days", "data-count": String(serving) }, t("admin.terms.serviceDays", { n: serving })),
+      h("h4", {}, t("admin.terms.closedDays")),
+      runs.length
+        ? h(
+            "ul",
+            { class: "adm-daylist", "data-testid": "term-closed" },
+            runs.map((r) =>
+              h(
+                "li",
+                { "data-testid": "term-closed-row", "data-days": String(r.n) },
+                r.n === 1 ? t("admin.terms.closedRowOne", { name: r.name, from: formatDate(r.from) }) : t("admin.terms.closedRow", { name: r.name, from: formatDate(r.from), to: formatDate(r.to), n: r.n }),
+              ),
+            ),
+          )
+        : h("p", { class: "muted small" }, t("admin.terms.closedNone")),
+      h("h4", {}, t("admin.terms.makeUps")),
+      makeUps.length
+        ? h(
+            "ul",
+            { class: "adm-daylist", "data-testid": "term-makeups" },
+            makeUps.map((d) =>
+              h(
+                "li",
+                { "data-testid": "term-makeup-row", "data-date": d.date },
+                t("admin.terms.makeUpRow", {
+                  name: d.reason.slice("make_up:".length),
+                  date: formatDate(d.date),
+                  day: dayName(d.date),
+                  runs: t("admin.terms.runs", { weekday: t(`admin.weekday.${d.runs_weekday}`) }),
+                }),
+              ),
+            ),
+          )
+        : h("p", { class: "muted small" }, t("admin.terms.makeUpsNone")),
+    );
   }
+  box.append(
+    h(
+      "button",
+      {
+        type: "button",
+        id: "term-edit-open",
+        class: "btn btn-secondary btn-small",
+        "data-testid": "term-edit-open",
+        "aria-label": t("admin.terms.editLabel", { name: x.name }),
+        disabled: Boolean(prog.termEdit),
+        onclick: openTermEdit,
+      },
+      t("admin.terms.edit"),
+    ),
+  );
+  return box;
 }
 
 function renderTermCard({ selectId, onChange, onCreated, testid }) {
@@ -1856,6 +2495,7 @@ function renderTermCard({ selectId, onChange, onCreated, testid }) {
     { class: "card adm-term", "aria-labelledby": `${testid}-title`, "data-testid": testid },
     h("h2", { id: `${testid}-title` }, t("admin.terms.title")),
   );
+  const editor = selectId === "program-term"; // the program page edits terms; the template page only picks one
   if (terms.error) {
     section.append(errorBox(terms.error, `${testid}-error`), h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: loadTerms }, t("admin.retry")));
   } else if (!terms.loaded) {
@@ -1864,46 +2504,174 @@ function renderTermCard({ selectId, onChange, onCreated, testid }) {
     section.append(h("p", { class: "muted", "data-testid": `${testid}-empty` }, t("admin.noTerms")));
   } else {
     section.append(field(selectId, t("admin.terms.select"), select(selectId, terms.selected, termOptions(), (id) => chooseTerm(id, onChange)), { hint: termDates() }));
+    if (editor) section.append(renderTermSummary());
   }
-  if (selectId === "program-term") section.append(renderTermForm(onCreated));
+  if (!editor) return section;
+  if (prog.termNotice) {
+    const n = prog.termNotice;
+    section.append(h("p", { class: "alert alert-success", role: "status", id: n.id, tabindex: "-1", "data-testid": n.id }, t(n.key, n.params)));
+  }
+  section.append(renderTermForm(onCreated));
   return section;
 }
 
+function renderHolidayRows(prefix, st) {
+  const e = st.errors;
+  const rows = st.form.holidays.map((x, i) => {
+    const id = (k) => `${prefix}-holiday-${i}-${k}`;
+    const date = (k, name, placeholder) =>
+      field(id(k), t(k === "start" ? "admin.terms.holidayStart" : "admin.terms.holidayEnd"), textInput(id(k), x, name, { maxlength: "10", inputmode: "numeric", placeholder }), {
+        error: e[`holidays.${i}.${name}`],
+      });
+    return h(
+      "fieldset",
+      {
+        class: `adm-day-row${e[`holidays.${i}`] ? " is-invalid" : ""}`,
+        "aria-describedby": e[`holidays.${i}`] ? `${id("row")}-error` : null,
+        "data-testid": `${prefix}-holiday`,
+        "data-index": String(i),
+      },
+      h("legend", { class: "visually-hidden" }, t("admin.terms.holidayLegend", { n: i + 1 })),
+      h(
+        "div",
+        { class: "adm-day-fields" },
+        field(id("name"), t("admin.terms.holidayName"), textInput(id("name"), x, "name", { maxlength: "60", placeholder: t("admin.terms.holidayNamePlaceholder") }), {
+          error: e[`holidays.${i}.name`],
+        }),
+        date("start", "starts_on", "2026-10-01"),
+        date("end", "ends_on", "2026-10-07"),
+      ),
+      e[`holidays.${i}`] ? h("p", { class: "field-error", id: `${id("row")}-error`, "data-testid": `${id("row")}-error` }, e[`holidays.${i}`]) : null,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-danger-ghost btn-small",
+          "data-testid": `${prefix}-holiday-remove`,
+          "aria-label": t("admin.terms.holidayRemoveLabel", { name: x.name || i + 1 }),
+          onclick: () => removeTermRow("holidays", i),
+        },
+        t("admin.terms.holidayRemove"),
+      ),
+    );
+  });
+  return h(
+    "fieldset",
+    { class: "adm-day-list", "data-testid": `${prefix}-holidays` },
+    h("legend", {}, t("admin.terms.holidays")),
+    rows.length ? rows : h("p", { class: "muted small" }, t("admin.terms.holidaysNone")),
+    e.holidays ? h("p", { class: "field-error" }, e.holidays) : null,
+    h(
+      "button",
+      { type: "button", id: `${prefix}-holiday-add`, class: "btn btn-secondary btn-small", "data-testid": `${prefix}-holiday-add`, onclick: () => addTermRow("holidays") },
+      "＋ ",
+      t("admin.terms.holidayAdd"),
+    ),
+  );
+}
+
+function renderMakeUpRows(prefix, st) {
+  const e = st.errors;
+  const rows = st.form.make_up_days.map((m, i) => {
+    const id = (k) => `${prefix}-makeup-${i}-${k}`;
+    const weekdays = WEEKDAYS.map((d) => ({ value: String(d), label: t(`admin.weekday.${d}`) }));
+    return h(
+      "fieldset",
+      {
+        class: `adm-day-row${e[`make_up_days.${i}`] ? " is-invalid" : ""}`,
+        "aria-describedby": e[`make_up_days.${i}`] ? `${id("row")}-error` : null,
+        "data-testid": `${prefix}-makeup`,
+        "data-index": String(i),
+      },
+      h("legend", { class: "visually-hidden" }, t("admin.terms.makeUpLegend", { n: i + 1 })),
+      h(
+        "div",
+        { class: "adm-day-fields" },
+        field(id("name"), t("admin.terms.makeUpName"), textInput(id("name"), m, "name", { maxlength: "60", placeholder: t("admin.terms.makeUpNamePlaceholder") }), {
+          error: e[`make_up_days.${i}.name`],
+        }),
+        field(id("date"), t("admin.terms.makeUpDate"), textInput(id("date"), m, "date", { maxlength: "10", inputmode: "numeric", placeholder: "2026-09-27" }), {
+          error: e[`make_up_days.${i}.date`],
+        }),
+        field(id("weekday"), t("admin.terms.makeUpWeekday"), select(id("weekday"), m.runs_weekday, weekdays, (v) => (m.runs_weekday = v)), {
+          error: e[`make_up_days.${i}.runs_weekday`],
+        }),
+      ),
+      e[`make_up_days.${i}`] ? h("p", { class: "field-error", id: `${id("row")}-error`, "data-testid": `${id("row")}-error` }, e[`make_up_days.${i}`]) : null,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-danger-ghost btn-small",
+          "data-testid": `${prefix}-makeup-remove`,
+          "aria-label": t("admin.terms.makeUpRemoveLabel", { name: m.name || i + 1 }),
+          onclick: () => removeTermRow("make_up_days", i),
+        },
+        t("admin.terms.makeUpRemove"),
+      ),
+    );
+  });
+  return h(
+    "fieldset",
+    { class: "adm-day-list", "data-testid": `${prefix}-makeups` },
+    h("legend", {}, t("admin.terms.makeUps")),
+    rows.length ? rows : h("p", { class: "muted small" }, t("admin.terms.makeUpsNone")),
+    e.make_up_days ? h("p", { class: "field-error" }, e.make_up_days) : null,
+    h(
+      "button",
+      { type: "button", id: `${prefix}-makeup-add`, class: "btn btn-secondary btn-small", "data-testid": `${prefix}-makeup-add`, onclick: () => addTermRow("make_up_days") },
+      "＋ ",
+      t("admin.terms.makeUpAdd"),
+    ),
+  );
+}
+
 function renderTermForm(onCreated) {
-  const f = prog.termForm;
-  const e = prog.termErrors;
-  const busy = prog.termBusy;
+  const st = termState();
+  const editing = prog.termEdit;
+  const prefix = termPrefix();
+  const f = st.form;
+  const e = st.errors;
+  const busy = st.busy;
+  const date = (k, name, label, placeholder) =>
+    field(`${prefix}-${k}`, t(label), textInput(`${prefix}-${k}`, f, name, { maxlength: "10", inputmode: "numeric", placeholder }), { error: e[name], hint: t("admin.terms.dateHint") });
+  const idle = editing ? t("admin.terms.save") : t("admin.terms.create");
+  const working = editing ? t("admin.terms.saving") : t("admin.terms.creating");
   return h(
     "form",
-    { class: "adm-term-form", novalidate: true, "aria-labelledby": "term-create-title", "aria-busy": busy ? "true" : null, "data-testid": "term-create-form", onsubmit: (ev) => submitTerm(ev, onCreated) },
-    h("h3", { id: "term-create-title" }, t("admin.terms.new")),
-    prog.termNotice
-      ? h("p", { class: "alert alert-success", role: "status", id: "term-create-status", tabindex: "-1", "data-testid": "term-create-status" }, t(prog.termNotice.key, prog.termNotice.params))
+    {
+      class: `adm-term-form${editing ? " is-editing" : ""}`,
+      novalidate: true,
+      "aria-labelledby": `${prefix}-title`,
+      "aria-busy": busy ? "true" : null,
+      "data-testid": `${prefix}-form`,
+      onsubmit: (ev) => submitTerm(ev, onCreated),
+    },
+    h("h3", { id: `${prefix}-title` }, editing ? t("admin.terms.editTitle", { name: editing.name }) : t("admin.terms.new")),
+    errorBox(st.error, `${prefix}-error`, `${prefix}-error`),
+    editing && st.error && st.error.code === "version_conflict"
+      ? h("button", { type: "button", class: "btn btn-secondary btn-small", "data-testid": "term-edit-reload", onclick: reloadTermEdit }, t("admin.terms.reload"))
       : null,
-    errorBox(prog.termError, "term-create-error", "term-create-error"),
     h(
       "div",
       { class: "adm-term-row" },
-      field("term-create-name", t("admin.terms.name"), textInput("term-create-name", f, "name", { maxlength: "60", placeholder: t("admin.terms.namePlaceholder") }), { error: e.name }),
-      field("term-create-start", t("admin.terms.start"), textInput("term-create-start", f, "starts_on", { maxlength: "10", inputmode: "numeric", placeholder: "2026-09-01" }), {
-        error: e.starts_on,
-        hint: t("admin.terms.dateHint"),
-      }),
-      field("term-create-end", t("admin.terms.end"), textInput("term-create-end", f, "ends_on", { maxlength: "10", inputmode: "numeric", placeholder: "2027-01-15" }), {
-        error: e.ends_on,
-        hint: t("admin.terms.dateHint"),
-      }),
-      h(
-        "div",
-        { class: "adm-term-submit" },
-        h(
-          "button",
-          { type: "submit", id: "term-create-submit", class: "btn btn-secondary", "data-testid": "term-create-submit", disabled: busy, "aria-busy": busy ? "true" : null },
-          busy ? t("admin.terms.creating") : t("admin.terms.create"),
-        ),
-      ),
+      field(`${prefix}-name`, t("admin.terms.name"), textInput(`${prefix}-name`, f, "name", { maxlength: "60", placeholder: t("admin.terms.namePlaceholder") }), { error: e.name }),
+      date("start", "starts_on", "admin.terms.start", "2026-09-01"),
+      date("end", "ends_on", "admin.terms.end", "2027-01-15"),
     ),
+    renderHolidayRows(prefix, st),
+    renderMakeUpRows(prefix, st),
     h("p", { class: "hint" }, t("admin.terms.note")),
+    h(
+      "div",
+      { class: "form-actions" },
+      h(
+        "button",
+        { type: "submit", id: `${prefix}-submit`, class: `btn ${editing ? "btn-primary" : "btn-secondary"}`, "data-testid": `${prefix}-submit`, disabled: busy, "aria-busy": busy ? "true" : null },
+        busy ? working : idle,
+      ),
+      editing ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "term-edit-cancel", disabled: busy, onclick: closeTermEdit }, t("admin.cancel")) : null,
+    ),
   );
 }
 
@@ -2346,8 +3114,8 @@ function buildBody() {
   return { body: { services, activities, safety_measures: local.safety_measures.trim() }, errors, kinds: services.map((s) => s.kind) };
 }
 
+/** A program problem: our wording where it says more than the API's (R8, providers), else the API's own. */
 function problemMessage(d, err) {
-  if (d.type === "missing") return t("admin.field.required");
   const key = `admin.problem.${d.type}`;
   if (d.type === "tutoring_not_allowed") {
     const m = /\(([^()]+)\)\s*$/.exec(d.message || "");
@@ -2439,6 +3207,7 @@ async function publishProgram() {
     } catch {
       /* the notice above is what matters; the badges refresh on the next visit */
     }
+    if (status === 201 && terms.selected === termId) loadVersions(termId);
   } catch (err) {
     prog.publishError = err;
     if (err.code === "program_not_publishable") applyProblems(err, (prog.draft.services || []).map((s) => s.kind));
@@ -2560,41 +3329,81 @@ function renderActionsCard() {
     ),
   );
   if (prog.dirty || !d.version) section.append(h("p", { class: "hint", id: "program-publish-hint" }, t("admin.program.publishHint")));
-  if (d.latest_published_version) section.append(renderVersions(d.latest_published_version));
+  if (d.latest_published_version) section.append(renderVersions());
   return section;
 }
 
-function renderVersions(latest) {
-  const items = [];
-  for (let n = latest; n >= 1; n -= 1) {
+async function loadVersions(termId) {
+  const entry = { termId, loading: true, items: prog.versionList && prog.versionList.termId === termId ? prog.versionList.items : [], error: null };
+  prog.versionList = entry;
+  rerender();
+  try {
+    entry.items = await fetchAll(schoolPath(`/terms/${enc(termId)}/program/versions`));
+  } catch (err) {
+    entry.error = err;
+  } finally {
+    entry.loading = false;
+    rerender();
+  }
+}
+
+/** The published versions as the API lists them (newest first, with when, who and how many activities). */
+function renderVersions() {
+  const list = prog.versionList;
+  const wrap = h("div", { class: "adm-versions", "data-testid": "program-versions" }, h("h3", {}, t("admin.program.versions")));
+  if (!list || list.termId !== terms.selected || (list.loading && !list.items.length)) {
+    wrap.append(h("p", { class: "muted small" }, t("admin.program.versionsLoading")));
+    return wrap;
+  }
+  if (list.error) {
+    wrap.append(
+      errorBox(list.error, "program-versions-error"),
+      h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: () => loadVersions(list.termId) }, t("admin.retry")),
+    );
+    return wrap;
+  }
+  const me = session.me && session.me.sub;
+  const items = list.items.map((item) => {
+    const n = item.version;
     const v = prog.versions[n];
     const open = v && v.open;
-    items.push(
+    const who = item.published_by === me ? t("admin.program.versionByMe") : item.published_by;
+    return h(
+      "li",
+      { class: "adm-version", "data-testid": "program-version-row", "data-version": String(n), "data-activities": String(item.activity_count) },
       h(
-        "li",
-        { class: "adm-version", "data-testid": "program-version-row", "data-version": String(n) },
+        "div",
+        { class: "adm-item-head" },
         h(
           "div",
-          { class: "adm-item-head" },
+          { class: "adm-item-main" },
           h("span", { class: "adm-strong" }, t("admin.program.versionRow", { n })),
           h(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-ghost btn-small",
-              "aria-expanded": open ? "true" : "false",
-              "aria-label": open ? null : t("admin.program.viewLabel", { n }),
-              "data-testid": "program-version-view",
-              onclick: () => toggleVersion(n),
-            },
-            open ? t("admin.program.hide") : t("admin.program.view"),
+            "p",
+            { class: "muted small", "data-testid": "program-version-facts" },
+            t("admin.program.versionFacts", { at: formatTime(item.published_at), n: item.activity_count }),
+            " · ",
+            t("admin.program.versionBy", { who }),
           ),
         ),
-        open ? renderVersionBody(v) : null,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-ghost btn-small",
+            "aria-expanded": open ? "true" : "false",
+            "aria-label": open ? null : t("admin.program.viewLabel", { n }),
+            "data-testid": "program-version-view",
+            onclick: () => toggleVersion(n),
+          },
+          open ? t("admin.program.hide") : t("admin.program.view"),
+        ),
       ),
+      open ? renderVersionBody(v) : null,
     );
-  }
-  return h("div", { class: "adm-versions", "data-testid": "program-versions" }, h("h3", {}, t("admin.program.versions")), h("ul", { class: "adm-plain" }, items));
+  });
+  wrap.append(h("ul", { class: "adm-plain" }, items));
+  return wrap;
 }
 
 function renderVersionBody(v) {
