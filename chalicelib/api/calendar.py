@@ -49,7 +49,7 @@ def _term(term: Term, status: int = 200) -> Response:
         example=EXAMPLE_TERM,
         response=schema("Term"),
         status=201,
-        headers=("Idempotency-Key",),
+        optional_headers=("Idempotency-Key",),
         errors=(400, 403, 404, 409, 422),
         description="Weekdays inside the term are school days unless a holiday covers them; a make-up day "
         "(调休) is a Saturday or Sunday that runs the timetable of `runs_weekday`. Terms of one school "

@@ -88,7 +88,7 @@ def _draft(draft: dict[str, Any]) -> Response:
         example=PROVIDER_EXAMPLE,
         response=schema("Provider"),
         status=201,
-        headers=("Idempotency-Key",),
+        optional_headers=("Idempotency-Key",),
         errors=(400, 403, 404, 422),
         description="The provider starts `pending`; only approved providers' activities can be published. "
         "Idempotency-Key is optional: replaying the same key and body returns the provider the first request "

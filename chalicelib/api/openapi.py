@@ -88,11 +88,12 @@ def _operation(op: Operation) -> dict[str, Any]:
         {
             "name": h,
             "in": "header",
-            "required": True,
+            "required": required,
             "description": HEADER_DOCS.get(h, ""),
             "schema": {"type": "string"},
         }
-        for h in op.headers
+        for headers, required in ((op.headers, True), (op.optional_headers, False))
+        for h in headers
     ]
     if op.query is not None:
         query = op.query.model

@@ -61,7 +61,8 @@ class Operation:
     response: LazyModel | None = None
     status: int = 200
     public: bool = False  # no token required
-    headers: tuple[str, ...] = ()  # documented request headers, e.g. Idempotency-Key
+    headers: tuple[str, ...] = ()  # documented request headers the route requires, e.g. Idempotency-Key
+    optional_headers: tuple[str, ...] = ()  # documented request headers a client may send
     errors: tuple[int, ...] = ()
     description: str = ""
     example: dict[str, Any] | None = None  # a valid request body: documented, and used by the isolation tests
