@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint
 
 from . import container
-from .routing import Call, LazyModel, Operation, operation
+from .routing import Call, LazyModel, Operation, json_response, operation
 
 schema = partial(LazyModel, "chalicelib.enrollment.schemas")
 
@@ -103,17 +103,21 @@ def get_consent(call: Call, school_id: str, student_id: str) -> Any:
         },
         response=schema("Application"),
         status=201,
-        errors=(400, 403, 404, 409),
+        optional_headers=("Idempotency-Key",),
+        errors=(400, 403, 404, 409, 422),
         description=(
             "A guardian of the child only (staff 403: nobody applies on a family's behalf; no bulk "
             "enrolment, R2). Requires consent (403 consent_required). Choices are checked against the "
             "term's published program (400 with field details). Creates a draft; one open application "
-            "per child and term (409 application_exists)."
+            "per child and term (409 application_exists). Optional Idempotency-Key (per guardian): "
+            "replaying the same key and body answers 200 with the same application as it is now; the "
+            "same key with another body answers 422 idempotency_key_reused."
         ),
     ),
 )
 def create_application(call: Call, school_id: str) -> Any:
-    return _svc().create(call.principal, school_id, call.body)
+    app, replayed = _svc().create(call.principal, school_id, call.body, call.header("idempotency-key"))
+    return json_response(app, 200 if replayed else 201)
 
 
 @operation(
@@ -282,12 +286,15 @@ def decide_application(call: Call, school_id: str, application_id: str) -> Any:
         response=schema("BatchResult"),
         errors=(400, 403, 404),
         description=(
-            "school_admin. Each application is checked and decided on its own; each result is reported separately."
+            "school_admin. Each application is checked and decided on its own; each result is reported "
+            "separately: decided ones with their status and activities (a waitlisted one with its position), "
+            "refused ones with the error code, HTTP status, message (Accept-Language) and details (for "
+            "409 invalid_transition, the status the application has now)."
         ),
     ),
 )
 def decide_applications(call: Call, school_id: str) -> Any:
-    return {"results": _svc().decide_many(call.principal, school_id, call.body)}
+    return {"results": _svc().decide_many(call.principal, school_id, call.body, call.locale)}
 
 
 @operation(
@@ -381,6 +388,48 @@ def sign_agreement(call: Call, school_id: str, application_id: str) -> Any:
         _source_ip(call),
         call.header("user-agent") or "",
     )
+
+
+@operation(
+    bp,
+    Operation(
+        "GET",
+        "/schools/{school_id}/applications/{application_id}/agreement/preview",
+        "previewAgreement",
+        "The 协议书 as signing would store it now",
+        TAG,
+        response=schema("AgreementPreview"),
+        errors=(403, 404, 409),
+        description=(
+            "A guardian of the child (staff 403, other guardians 404), once approved (409 invalid_transition "
+            "with the status otherwise; 404 agreement_template_missing without a template). The text is "
+            "rendered exactly as signing renders it (zh-CN, a legal text); sign with its template_version."
+        ),
+    ),
+)
+def preview_agreement(call: Call, school_id: str, application_id: str) -> Any:
+    return _svc().preview_agreement(call.principal, school_id, application_id)
+
+
+@operation(
+    bp,
+    Operation(
+        "GET",
+        "/schools/{school_id}/terms/{term_id}/places",
+        "listPlaces",
+        "Places per activity of a term (名额, 候补)",
+        TAG,
+        response=schema("Places"),
+        errors=(403, 404),
+        description=(
+            "The school's staff and guardians. For each activity of the term's published program: its "
+            "capacity, the places taken and the children waiting; no child is named. 404 when the term "
+            "has no published program. One Query for the counters."
+        ),
+    ),
+)
+def list_places(call: Call, school_id: str, term_id: str) -> Any:
+    return {"items": _svc().places(call.principal, school_id, term_id)}
 
 
 @operation(

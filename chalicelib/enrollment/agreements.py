@@ -4,6 +4,11 @@ The school keeps a per-term template with ``{{placeholders}}``; each save is a n
 What the guardian signs is the *rendered* text, stored once (never rewritten) with its SHA-256, the
 signer, the time, IP address and user agent. A new template version never alters a signed copy.
 Signing moves the application from ``approved`` to ``active`` (the enrolment starts).
+
+Before signing, the guardian reads :meth:`Agreements.preview`: the same rendering, so the page shows
+exactly the text that signing stores (apart from ``{{signed_on}}`` if the day changes in between).
+The agreement is a Chinese legal text: the placeholders are filled in zh-CN whatever the reader's
+language, with the labels of the published program (公示) the family chose from.
 """
 
 from __future__ import annotations
@@ -19,8 +24,11 @@ from chalicelib.core.clock import iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import is_id
+from chalicelib.core.request_scope import memo
 from chalicelib.enrollment.catalog.money import format_fee
+from chalicelib.enrollment.catalog.vocabulary import SERVICE_KINDS, Locale, label
 from chalicelib.roster.calendar.models import Term
+from chalicelib.roster.models import Student
 from chalicelib.tenants.models import School
 
 from . import seats, states
@@ -90,13 +98,15 @@ class Agreements:
 
     # -- signing (the guardian) ---------------------------------------------------------------------
 
+    def preview(self, p: Principal, school_id: str, application_id: str) -> dict[str, Any]:
+        """The text signing would store now, for the guardian of an approved application."""
+        app, student, template = self._signable(p, school_id, application_id)
+        return {"template_version": int(template.number), "text": self.render(p, app, student, template.text)}
+
     def sign(
         self, p: Principal, school_id: str, application_id: str, template_version: int, ip: str, user_agent: str
     ) -> dict[str, Any]:
-        app = load_application(school_id, application_id)
-        student = self._access.require_guardian(p, school_id, app.student_id)
-        states.next_status("sign", app.status)
-        template = _current_template(school_id, app.term_id)
+        app, student, template = self._signable(p, school_id, application_id)
         if int(template.number) != template_version:
             raise Conflict({"current_template_version": int(template.number)}, code="agreement_outdated")
         text = self.render(p, app, student, template.text)
@@ -120,6 +130,16 @@ class Agreements:
         self._flow.transition(p, app, "sign", None, extra=store)
         return signed.as_json()
 
+    def _signable(
+        self, p: Principal, school_id: str, application_id: str
+    ) -> tuple[Application, Student, AgreementTemplate]:
+        """A guardian of the child (staff 403, others 404), an approved application (else 409
+        invalid_transition with its status) and the term's current template (else 404)."""
+        app = load_application(school_id, application_id)
+        student = self._access.require_guardian(p, school_id, app.student_id)
+        states.next_status("sign", app.status)
+        return app, student, _current_template(school_id, app.term_id)
+
     def signed_copy(self, p: Principal, school_id: str, application_id: str) -> dict[str, Any]:
         app = load_application(school_id, application_id)
         self._access.require_reader(p, app)
@@ -128,7 +148,7 @@ class Agreements:
         except SignedAgreement.DoesNotExist as exc:
             raise NotFound(code="agreement_not_signed") from exc
 
-    def render(self, p: Principal, app: Application, student: Any, text: str) -> str:
+    def render(self, p: Principal, app: Application, student: Student, text: str) -> str:
         """Fill the placeholders from the roster, the school, the term and the published program."""
         school_id = app.tenant_id
         program = seats.load_program(school_id, app.term_id)
@@ -141,33 +161,61 @@ class Agreements:
             "school_name": _school_name(school_id),
             "term_name": require_term(school_id, app.term_id).name,
             "signed_on": iso(self._flow.clock.now())[:10],
-            **_choices(app, program),
+            **choices(app, program),
         }
         return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
 
 
-def _choices(app: Application, program: seats.Program | None) -> dict[str, str]:
+LOCALE: Locale = "zh-CN"  # the agreement's language, whatever the reader's
+
+
+def choices(app: Application, program: seats.Program | None) -> dict[str, str]:
+    """{{activities}}, {{services}}, {{lunch}} and {{fees}} as a parent reads them, in Chinese.
+
+    For football (¥300 a term), care (free) and lunch (¥15 a day): activities ``足球``, services
+    ``看管服务``, fees ``足球：¥300.00/学期；看管服务：免费；午餐（学校代收）：¥15.00/天`` and lunch
+    ``参加午餐，餐费¥15.00/天，由学校代收代付`` (no closing 。: the template punctuates, as for every
+    placeholder). Only places held count, not a waiting list.
+    """
     if program is None:
         return {"activities": "", "services": "", "lunch": "", "fees": ""}
+    currency = program.currency
     held = [
         program.activities[a["activity_id"]]
         for a in app.activities
         if a["state"] == seats.SEATED and a["activity_id"] in program.activities
     ]
-    fees = [f"{a['name']}: {format_fee(a['fee_fen'], a['fee_basis'], program.currency, 'zh-CN')}" for a in held]
+    fees = [f"{a['name']}：{format_fee(a['fee_fen'], a['fee_basis'], currency, LOCALE)}" for a in held]
     for kind in app.services:
         s = program.services.get(kind)
         if s:
-            fees.append(f"{kind}: {format_fee(s['fee_fen'], s['fee_basis'], program.currency, 'zh-CN')}")
+            fees.append(f"{_service(kind)}：{format_fee(s['fee_fen'], s['fee_basis'], currency, LOCALE)}")
     lunch = program.services.get("lunch")
-    if app.lunch and lunch:
-        fees.append(f"lunch: {format_fee(lunch['price_per_day_fen'], 'per_day', program.currency, 'zh-CN')}")
+    fen = int(lunch["price_per_day_fen"]) if lunch else None
+    price = format_fee(fen, "per_day" if fen else "free", currency, LOCALE) if fen is not None else ""
+    if app.lunch and fen is not None:
+        fees.append(f"{_service('lunch')}：{price}")
     return {
         "activities": "、".join(a["name"] for a in held) or "无",
-        "services": "、".join(app.services) or "无",
-        "lunch": "是" if app.lunch else "否",
+        "services": "、".join(_service(kind) for kind in app.services) or "无",
+        "lunch": _lunch_sentence(app.lunch, fen, price),
         "fees": "；".join(fees) or "无",
     }
+
+
+def _service(kind: str) -> str:
+    return label(SERVICE_KINDS, kind, LOCALE)
+
+
+def _lunch_sentence(chosen: bool, fen: int | None, price: str) -> str:
+    """{{lunch}}: whether the child has lunch at school and, if so, what it costs and who collects it."""
+    if not chosen:
+        return "不参加午餐"
+    if fen is None:
+        return "参加午餐"  # lunch is no longer in the published program
+    if fen == 0:
+        return "参加午餐，免费"
+    return f"参加午餐，餐费{price}，由学校代收代付"
 
 
 def require_term(school_id: str, term_id: str) -> Term:
@@ -188,10 +236,20 @@ def _class_name(school_id: str, class_id: str) -> str:
 
 
 def _school_name(school_id: str) -> str:
+    """The suspended-tenant check already read the school in this request: the same memo key and
+    loader as the tenants context, so it is not read twice."""
     try:
-        return School.get(*School.key(school_id)).name
-    except School.DoesNotExist:
+        school: School = memo(("School", school_id), lambda: _read_school(school_id))
+    except NotFound:
         return ""
+    return school.name
+
+
+def _read_school(school_id: str) -> School:
+    try:
+        return School.get(*School.key(school_id), consistent_read=True)
+    except School.DoesNotExist as exc:
+        raise NotFound() from exc
 
 
 def _pointer(school_id: str, term_id: str) -> TemplatePointer | None:

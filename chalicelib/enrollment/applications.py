@@ -3,6 +3,10 @@
 Choices are checked against the term's latest published program (公示): the services and activities
 offered, the grades an activity takes, whether lunch is served. One open application per child and
 term (:class:`ApplicationClaim`).
+
+Creating one takes an optional ``Idempotency-Key`` (:mod:`chalicelib.core.idempotency`): the record is
+written in the application's own transaction, per guardian, so the same key and body answer with the
+same application and another body with 422 ``idempotency_key_reused``.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.core import authz
+from chalicelib.core import authz, idempotency
 from chalicelib.core.clock import iso
-from chalicelib.core.errors import Conflict, ValidationFailed, VersionConflict
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import new_id
 from chalicelib.core.pagination import Page, decode_cursor, page_of
@@ -22,7 +26,7 @@ from chalicelib.core.versioning import expected_version
 from chalicelib.roster.models import Student
 
 from . import priority, schemas, seats, states
-from .access import Access, require_class_queue_reader
+from .access import Access, load_class, require_class_queue_reader
 from .consent import ConsentBook
 from .flow import Flow, load_application
 from .models import Application, ApplicationClaim, StudentAppEntry, Transition
@@ -39,12 +43,23 @@ class Applications:
 
     # -- the guardian's side -----------------------------------------------------------------------
 
-    def create(self, p: Principal, school_id: str, cmd: schemas.ApplicationCreate) -> Application:
+    def create(
+        self, p: Principal, school_id: str, cmd: schemas.ApplicationCreate, idempotency_key: str | None = None
+    ) -> tuple[Application, bool]:
+        """A draft for the guardian's child; returns it and whether it is an idempotent replay."""
         student = self._access.require_guardian(p, school_id, cmd.student_id)
+        req = None
+        if idempotency_key is not None:
+            # Scoped to the guardian: another guardian's key never answers with this one's application.
+            operation = f"create_application:{p.sub}"
+            req = idempotency.make_request(school_id, operation, idempotency_key, cmd.model_dump(mode="json"))
+            previous = idempotency.find_previous(req)
+            if previous:
+                return load_application(school_id, previous), True
         self._consent.require(school_id, student.student_id, p.sub)
         program = _program(school_id, cmd.term_id)
         _check_choices(cmd, program, student)
-        now = iso(self._flow.clock.now())
+        now = self._flow.clock.now()
         app_id = new_id()
         app = Application(
             *Application.key(school_id, app_id),
@@ -59,9 +74,10 @@ class Applications:
             services=list(dict.fromkeys(cmd.services)),
             lunch=cmd.lunch,
             activities=_requested(cmd.activity_ids),
-            created_at=now,
-            updated_at=now,
+            created_at=iso(now),
+            updated_at=iso(now),
         )
+        _snapshot_names(app, student)
         app.file_under(states.DRAFT)
         claim = ApplicationClaim(
             *ApplicationClaim.key(school_id, cmd.term_id, student.student_id),
@@ -83,14 +99,22 @@ class Applications:
                 tx.save("entry", entry)
                 history = self._flow.history_entry(app, p.sub, "guardian", "create", "none", states.DRAFT)
                 tx.save("history", history, Transition.pk.does_not_exist())
+                if req:
+                    tx.remember("idempotency", req, app_id, now)
         except TransactWriteError as exc:
-            if "claim" in tx.failed(exc):
+            failed = tx.failed(exc)
+            if req and "idempotency" in failed:
+                # A concurrent request with the same key won the race: answer as its replay.
+                again = idempotency.find_previous(req)
+                if again:
+                    return load_application(school_id, again), True
+            if "claim" in failed:
                 raise Conflict(
                     {"student_id": student.student_id, "term_id": cmd.term_id}, code="application_exists"
                 ) from exc
             raise
         self._flow.after_commit()
-        return app
+        return app, False
 
     def update(
         self, p: Principal, school_id: str, application_id: str, cmd: schemas.ApplicationUpdate, if_match: str | None
@@ -108,6 +132,7 @@ class Applications:
             a.services = list(dict.fromkeys(cmd.services))
             a.lunch = cmd.lunch
             a.activities = _requested(cmd.activity_ids)
+            _snapshot_names(a, student)  # the guardian just read the roster's names: refresh them
 
         return self._edit(p, app, apply)
 
@@ -164,19 +189,16 @@ class Applications:
 
 
 def as_json(app: Application) -> dict[str, Any]:
-    """The application as guardians and staff see it (ids only: the roster holds the names)."""
-    activities = []
-    for a in app.activities:
-        item = {"activity_id": a["activity_id"], "state": a["state"], "position": None}
-        if a["state"] == seats.WAITLISTED and a.get("wait_sk"):
-            item["position"] = seats.position(app.tenant_id, app.term_id, a["activity_id"], a["wait_sk"])
-        activities.append(item)
+    """The application as guardians and staff see it: ids, plus the child's and class's names as
+    they were when the guardian last wrote it (a snapshot, so queues need no roster read)."""
     situation = priority.situation_of(app.care_reason)
     return {
         "id": app.application_id,
         "school_id": app.tenant_id,
         "student_id": app.student_id,
+        "student_name": app.student_name,
         "class_id": app.class_id,
+        "class_name": app.class_name,
         "term_id": app.term_id,
         "guardian_sub": app.guardian_sub,
         "status": app.status,
@@ -185,12 +207,36 @@ def as_json(app: Application) -> dict[str, Any]:
         "priority": priority.priority_json(situation),  # R4: why the child is where it is on a waiting list
         "services": app.services,
         "lunch": app.lunch,
-        "activities": activities,
+        "activities": activities_json(app),
         "effective_on": app.effective_on,
         "version": app.version,
         "created_at": app.created_at,
         "updated_at": app.updated_at,
     }
+
+
+def activities_json(app: Application) -> list[dict[str, Any]]:
+    """Each chosen activity's state; a waitlisted one with its position (候补, 1 is next)."""
+    activities = []
+    for a in app.activities:
+        item = {"activity_id": a["activity_id"], "state": a["state"], "position": None}
+        if a["state"] == seats.WAITLISTED and a.get("wait_sk"):
+            item["position"] = seats.position(app.tenant_id, app.term_id, a["activity_id"], a["wait_sk"])
+        activities.append(item)
+    return activities
+
+
+def _snapshot_names(app: Application, student: Student) -> None:
+    app.student_name = student.name
+    app.class_name = class_name(app.tenant_id, app.class_id)  # the class the application is reviewed in
+
+
+def class_name(school_id: str, class_id: str) -> str:
+    """The class's name on the roster ("" if the class is gone)."""
+    try:
+        return load_class(school_id, class_id).name
+    except NotFound:
+        return ""
 
 
 def _queue(school_id: str, status: str, q: schemas.QueueQuery, prefix: str | None = None) -> Page[Application]:

@@ -4,8 +4,9 @@ A freed place goes straight to the first on the activity's waiting list (候补)
 priority, and the earliest arrival within it (:mod:`.priority`; the list's sort key keeps that
 order, so "first" is the first item of one Query): the place is held for that child — their
 activity becomes ``seated`` and a ``PlaceOffered`` event tells the guardian,
-who keeps it by doing nothing or gives it back with the drop endpoint. The whole hand-over (seat,
-waiting-list entry, both applications, both histories, all events) is one transaction.
+who keeps it by doing nothing or gives it back with the drop endpoint. The whole hand-over (seat
+counter, waiting-list entries, both applications, both histories, all events) is one transaction,
+which changes each activity's counter once: places given back and entries taken off the list.
 """
 
 from __future__ import annotations
@@ -66,14 +67,18 @@ class Departures:
             frm = app.status
             to = states.next_status(action, frm)
             freed = self._affected(app, activity_id)
+            held = [a["activity_id"] for a in freed if a["state"] in (seats.SEATED, seats.WAITLISTED)]
             tx = Transaction(self._flow.conn())
             try:
                 with tx:
-                    self._stage(tx, p, app, action, frm, to, freed, effective_on, reason, activity_id)
+                    changes = self._stage(tx, p, app, action, frm, to, freed, effective_on, reason, activity_id)
             except TransactWriteError as exc:
                 if "app" in tx.failed(exc):
                     self._flow.raise_lost(tx, exc, app, action)
+                seats.forget(school_id, app.term_id, held)
                 continue  # a waiting-list neighbour changed meanwhile: re-read and hand over again
+            for view, (taken, waiting) in changes:
+                view.committed(taken, waiting)
             self._flow.after_commit()
             return app
         raise DomainError(code="conflict")
@@ -102,15 +107,24 @@ class Departures:
         effective_on: dt.date,
         reason: str | None,
         activity_id: str | None,
-    ) -> None:
+    ) -> list[tuple[seats.CounterView, tuple[int, int]]]:
+        """Stage the departure; returns each counter's change (taken, waiting) for when it commits."""
         now = self._flow.clock.now()
         touched = {app.application_id}  # an item may appear only once in a transaction
+        changes: list[tuple[seats.CounterView, tuple[int, int]]] = []
         for a in freed:
             aid = a["activity_id"]
             if a["state"] == seats.SEATED:
-                self._hand_over(tx, app.tenant_id, app.term_id, aid, touched)
+                view = seats.counter(app.tenant_id, app.term_id, aid)
+                change = self._hand_over(tx, view, touched)
             elif a["state"] == seats.WAITLISTED and a.get("wait_sk"):
+                view = seats.counter(app.tenant_id, app.term_id, aid)
                 seats.stage_unwait(tx, app.tenant_id, app.term_id, aid, a["wait_sk"])
+                change = (0, -1)
+            else:
+                continue
+            seats.stage_counter_change(tx, view, *change)
+            changes.append((view, change))
         gone = {a["activity_id"] for a in freed}
         app.activities = [
             {"activity_id": a["activity_id"], "state": seats.DROPPED} if a["activity_id"] in gone else a
@@ -126,26 +140,30 @@ class Departures:
         if activity_id:
             extra["activity_id"] = activity_id
         self._flow.stage(tx, app, p.sub, actor_role(p), action, frm, reason, **extra)
+        return changes
 
-    def _hand_over(self, tx: Transaction, school_id: str, term_id: str, activity_id: str, touched: set[str]) -> None:
+    def _hand_over(self, tx: Transaction, view: seats.CounterView, touched: set[str]) -> tuple[int, int]:
         """Offer the freed place to the first valid waiting child (by priority, then arrival); else give
-        it back to the counter."""
+        it back to the counter. Returns the counter's change: (taken, waiting), both zero or negative."""
+        school_id, term_id, activity_id = view.school_id, view.term_id, view.activity_id
+        off_the_list = 0
         for entry in seats.waiting(school_id, term_id, activity_id):
             if entry.application_id in touched:
                 continue
             other = load_application(school_id, entry.application_id)
             mine = [a for a in other.activities if a["activity_id"] == activity_id and a.get("wait_sk") == entry.sk]
             seats.stage_unwait(tx, school_id, term_id, activity_id, entry.sk)
+            off_the_list -= 1
             if other.status not in HOLDERS or not mine or mine[0]["state"] != seats.WAITLISTED:
                 continue  # a stale entry: remove it and look further down the list
             touched.add(other.application_id)
             self._offer(tx, other, activity_id, entry.sk)
-            return
-        seats.stage_release(tx, school_id, term_id, activity_id)
+            return 0, off_the_list  # the place changes hands: taken stays as it is
+        return -1, off_the_list
 
     def _offer(self, tx: Transaction, other: Application, activity_id: str, wait_sk: str) -> None:
         now = self._flow.clock.now()
-        position = seats.position(other.tenant_id, other.term_id, activity_id, wait_sk)
+        position = seats.count_position(other.tenant_id, other.term_id, activity_id, wait_sk)
         other.activities = [
             {"activity_id": activity_id, "state": seats.SEATED, "offered_at": iso(now)}
             if a["activity_id"] == activity_id

@@ -10,14 +10,15 @@ Application        T#<school>                        APP#<application id>       
 Transition         T#<school>                        APP#<application id>#H#<ulid>
 ApplicationClaim   T#<school>                        CLAIM#APP#<term>#<student>           (one open application)
 StudentAppEntry    T#<school>#APPS#STUDENT#<child>   APP#<application id>
-SeatCounter        T#<school>                        SEAT#<term>#<activity>
+SeatCounter        T#<school>                        SEAT#<term>#<activity>               (a term's: one Query)
 WaitEntry          T#<school>#WAIT#<term>#<activity> <rank>#<ulid>                        (候补: R4 rank, arrival)
 AgreementTemplate  T#<school>                        AGREEMENT#<term>#V#<000001>
 TemplatePointer    T#<school>                        AGREEMENT#<term>#CURRENT
 SignedAgreement    T#<school>                        APP#<application id>#AGREEMENT       (协议书, immutable)
 =================  ================================  ===================================  ==========================
 
-No names or phone numbers are stored here: the child and the guardian are referred to by ids.
+No phone numbers are stored here, and the guardian is referred to by id. The one exception to
+"ids only" is the application's snapshot of the child's name and class name (see :class:`Application`).
 """
 
 from __future__ import annotations
@@ -81,6 +82,14 @@ class Application(MainTableModel):
     application_id = UnicodeAttribute()
     student_id = UnicodeAttribute()
     class_id = UnicodeAttribute()
+    # A snapshot of the roster's names, taken when the guardian creates or edits the application.
+    # The review queues list many applications; reading the roster for each (or a class listing,
+    # an access-logged read that also returns guardians' phones) just to show a name costs a read
+    # per child and exposes more than a queue needs. A rename after the last edit shows the old
+    # name here; the roster stays the source of truth (the 协议书 is rendered from it). Null on
+    # applications written before the snapshot existed.
+    student_name = UnicodeAttribute(null=True)
+    class_name = UnicodeAttribute(null=True)
     term_id = UnicodeAttribute()
     guardian_sub = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -162,14 +171,25 @@ class StudentAppEntry(MainTableModel):
 
 @table("main")
 class SeatCounter(MainTableModel):
-    """Places taken in one activity of a term; ``taken < capacity`` is checked in every transaction."""
+    """Places taken in one activity of a term, and how many children wait for one (候补).
+
+    ``taken < capacity`` is checked in every transaction that takes a place. ``waiting`` changes in
+    the same transaction as every waiting-list entry written or removed, so a term's places are one
+    Query on the ``SEAT#<term>#`` prefix. Counters written before ``waiting`` existed lack it (null):
+    whoever reads one counts the list instead, and the next change stores that count.
+    """
 
     taken = NumberAttribute(null=True)
     capacity = NumberAttribute(null=True)
+    waiting = NumberAttribute(null=True)
 
     @staticmethod
     def key(school_id: str, term_id: str, activity_id: str) -> tuple[str, str]:
-        return tenant_pk(school_id), f"SEAT#{term_id}#{activity_id}"
+        return tenant_pk(school_id), f"{SeatCounter.term_prefix(term_id)}{activity_id}"
+
+    @staticmethod
+    def term_prefix(term_id: str) -> str:
+        return f"SEAT#{term_id}#"
 
 
 @table("main")

@@ -13,13 +13,14 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.core import authz
+from chalicelib.core import authz, i18n
 from chalicelib.core.clock import iso
 from chalicelib.core.errors import DomainError, ValidationFailed
 from chalicelib.core.identity import Principal
 
 from . import priority, seats, states
 from .access import Access, actor_role, require_homeroom_teacher
+from .applications import activities_json
 from .flow import Flow, event_detail, load_application
 from .models import Application, ApplicationClaim, Transition
 from .tx import Transaction
@@ -58,9 +59,14 @@ class Reviews:
         return self._approve(p, school_id, application_id, reason)
 
     def decide_many(
-        self, p: Principal, school_id: str, ids: list[str], decision: str, reason: str | None
+        self, p: Principal, school_id: str, ids: list[str], decision: str, reason: str | None, locale: str
     ) -> list[dict[str, Any]]:
-        """Each application is checked and decided on its own; each result is reported separately."""
+        """Each application is checked and decided on its own; each result is reported separately.
+
+        A decided one carries its activities (seated, or waitlisted with the position); a refused
+        one its error code, HTTP status, message in ``locale`` and, when there are some, the
+        details (for ``invalid_transition``, the status it has now).
+        """
         authz.require_school_admin(p, school_id)
         if decision == "reject" and not reason:
             raise ValidationFailed([{"field": "reason", "message": "a reason is required"}])
@@ -68,11 +74,26 @@ class Reviews:
         for application_id in dict.fromkeys(ids):
             try:
                 app = self.decide(p, school_id, application_id, decision, reason)
-                results.append({"application_id": application_id, "ok": True, "status": app.status})
             except DomainError as err:
-                results.append(
-                    {"application_id": application_id, "ok": False, "error": err.code, "status_code": err.status}
-                )
+                refused: dict[str, Any] = {
+                    "application_id": application_id,
+                    "ok": False,
+                    "error": err.code,
+                    "status_code": err.status,
+                    "message": i18n.message(err.code, locale),
+                }
+                if err.details is not None:
+                    refused["details"] = err.details
+                results.append(refused)
+                continue
+            results.append(
+                {
+                    "application_id": application_id,
+                    "ok": True,
+                    "status": app.status,
+                    "activities": activities_json(app),
+                }
+            )
         return results
 
     def _approve(self, p: Principal, school_id: str, application_id: str, reason: str | None) -> Application:
@@ -80,19 +101,24 @@ class Reviews:
             app = load_application(school_id, application_id)
             frm = app.status
             states.next_status("approve", frm)
-            program = seats.load_program(school_id, app.term_id)
+            program = seats.load_program(school_id, app.term_id)  # once per request, like the counters
             wanted = [a["activity_id"] for a in app.activities if a["state"] == seats.REQUESTED]
             known = [aid for aid in wanted if program and aid in program.activities]
-            free = seats.free_places(school_id, app.term_id, program, known) if program else {}
+            views = {aid: seats.counter(school_id, app.term_id, aid) for aid in known}
             tx = Transaction(self._flow.conn())
             try:
                 with tx:
-                    self._stage_approval(tx, p, app, frm, reason, program, free)
+                    changes = self._stage_approval(tx, p, app, frm, reason, program, views)
             except TransactWriteError as exc:
                 failed = tx.failed(exc)
                 if "app" in failed:
                     self._flow.raise_lost(tx, exc, app, "approve")
-                continue  # lost the race for a place (or a transaction conflict): re-read and decide again
+                # Lost the race for a place, found a place freed while we meant to waitlist, or a
+                # transaction conflict: read the counters again and decide again.
+                seats.forget(school_id, app.term_id, known)
+                continue
+            for aid, (taken, waiting) in changes.items():
+                views[aid].committed(taken, waiting)
             self._flow.after_commit()
             return app
         raise DomainError(code="conflict")
@@ -105,12 +131,14 @@ class Reviews:
         frm: str,
         reason: str | None,
         program: seats.Program | None,
-        free: dict[str, int],
-    ) -> None:
+        views: dict[str, seats.CounterView],
+    ) -> dict[str, tuple[int, int]]:
+        """Stage the approval; returns the change to each counter (taken, waiting) if it commits."""
         now = self._flow.clock.now()
         situation = priority.situation_of(app.care_reason)  # R4: the reason sets the place on waiting lists
         activities: list[dict[str, Any]] = []
         waitlisted: list[tuple[str, int]] = []
+        changes: dict[str, tuple[int, int]] = {}
         for a in app.activities:
             aid = a["activity_id"]
             if a["state"] != seats.REQUESTED:
@@ -119,13 +147,18 @@ class Reviews:
             if program is None or aid not in program.activities:
                 activities.append({**a, "state": seats.UNAVAILABLE})  # no longer in the published program
                 continue
-            if free[aid] > 0:
-                seats.stage_take(tx, app.tenant_id, app.term_id, aid, int(program.activities[aid]["capacity"]))
+            capacity = program.capacity(aid)
+            if views[aid].free(capacity) > 0:
+                seats.stage_take(tx, views[aid], capacity)
                 activities.append({"activity_id": aid, "state": seats.SEATED})
+                changes[aid] = (1, 0)
             else:
-                sk = seats.stage_wait(tx, app.tenant_id, app.term_id, aid, app.application_id, situation, now)
+                sk = seats.stage_wait(tx, views[aid], capacity, app.application_id, situation, now)
                 activities.append({"activity_id": aid, "state": seats.WAITLISTED, "wait_sk": sk})
-                waitlisted.append((aid, seats.ahead_of(app.tenant_id, app.term_id, aid, sk) + 1))
+                position = seats.ahead_of(app.tenant_id, app.term_id, aid, sk) + 1
+                seats.remember_position(app.tenant_id, app.term_id, aid, sk, position)
+                waitlisted.append((aid, position))
+                changes[aid] = (0, 1)
         app.activities = activities
         app.file_under(states.APPROVED)
         app.status_reason = reason
@@ -136,6 +169,7 @@ class Reviews:
             tx.save(f"history:{aid}", entry, Transition.pk.does_not_exist())
             detail = event_detail(app, frm, app.status, None, activity_id=aid, position=position)
             tx.event("Waitlisted", app.tenant_id, detail, now)
+        return changes
 
 
 def release_claim(app: Application) -> Callable[[Transaction], None]:

@@ -114,7 +114,12 @@ class Application(BaseModel):
     id: str
     school_id: str
     student_id: str
+    student_name: str | None = Field(
+        description="The child's name on the roster when the guardian created or last edited the application "
+        "(a snapshot, so queues need no roster read; null on applications older than the snapshot)"
+    )
     class_id: str
+    class_name: str | None = Field(description="The class's name, a snapshot taken at the same time")
     term_id: str
     guardian_sub: str
     status: str
@@ -156,8 +161,43 @@ class ConsentState(BaseModel):
     history: list[dict[str, str]]
 
 
+class BatchItemResult(BaseModel):
+    """One application of a batch: decided (``ok``, its status and activities) or refused (why)."""
+
+    application_id: str
+    ok: bool
+    status: str | None = Field(default=None, description="Decided: the status now (approved or rejected)")
+    activities: list[ApplicationActivity] | None = Field(
+        default=None, description="Decided: each activity's state, a waitlisted one with its position (候补)"
+    )
+    error: str | None = Field(default=None, description="Refused: the stable error code, e.g. invalid_transition")
+    status_code: int | None = Field(default=None, description="Refused: the HTTP status a single decision gets")
+    message: str | None = Field(default=None, description="Refused: the error message in the caller's language")
+    details: object | None = Field(
+        default=None, description="Refused, when known: e.g. the application's status now for invalid_transition"
+    )
+
+
 class BatchResult(BaseModel):
-    results: list[dict[str, object]]
+    results: list[BatchItemResult]
+
+
+class AgreementPreview(BaseModel):
+    """The 协议书 as signing would store it now (zh-CN, whatever the reader's language)."""
+
+    template_version: int = Field(description="Send it back when signing (409 agreement_outdated if it changed)")
+    text: str
+
+
+class ActivityPlaces(BaseModel):
+    activity_id: str
+    capacity: int = Field(description="From the term's latest published program (公示)")
+    taken: int
+    waiting: int = Field(description="Children on the activity's waiting list (候补)")
+
+
+class Places(BaseModel):
+    items: list[ActivityPlaces]
 
 
 class Template(BaseModel):

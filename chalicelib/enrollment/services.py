@@ -6,7 +6,8 @@ It only wires the smaller modules together:
 - :mod:`.applications` a guardian's application: create, edit, submit, read, the review queues;
 - :mod:`.reviews`      班级审核 by the 班主任, 校长审定 by the principal (one or many), places taken here;
 - :mod:`.agreements`   the per-term 协议书 template and the guardian's signature;
-- :mod:`.departures`   withdrawal and dropping an activity, handing freed places to the waiting list (候补).
+- :mod:`.departures`   withdrawal and dropping an activity, handing freed places to the waiting list (候补);
+- :mod:`.places`       how many places each activity of a term has left, and how many children wait.
 
 Every transition is one transaction with its history entry and its ``kehou.enrollment`` event.
 """
@@ -32,6 +33,7 @@ from .consent import ConsentBook
 from .departures import Departures
 from .flow import Flow
 from .models import Application
+from .places import Places
 from .reviews import Reviews
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ class EnrollmentService:
         self.reviews = Reviews(flow, access)
         self.departures = Departures(flow, access)
         self.agreements = Agreements(flow, access)
+        self.places_book = Places()
 
     # -- consent -------------------------------------------------------------------------------------
 
@@ -72,8 +75,12 @@ class EnrollmentService:
 
     # -- applications --------------------------------------------------------------------------------
 
-    def create(self, p: Principal, school_id: str, cmd: schemas.ApplicationCreate) -> dict[str, Any]:
-        return as_json(self.applications.create(p, school_id, cmd))
+    def create(
+        self, p: Principal, school_id: str, cmd: schemas.ApplicationCreate, idempotency_key: str | None = None
+    ) -> tuple[dict[str, Any], bool]:
+        """The new draft, and whether this is a replay of an earlier request with the same key."""
+        app, replayed = self.applications.create(p, school_id, cmd, idempotency_key)
+        return as_json(app), replayed
 
     def update(
         self, p: Principal, school_id: str, application_id: str, cmd: schemas.ApplicationUpdate, if_match: str | None
@@ -110,8 +117,15 @@ class EnrollmentService:
     ) -> dict[str, Any]:
         return as_json(self.reviews.decide(p, school_id, application_id, decision, reason))
 
-    def decide_many(self, p: Principal, school_id: str, cmd: schemas.BatchDecision) -> list[dict[str, Any]]:
-        return self.reviews.decide_many(p, school_id, cmd.application_ids, cmd.decision, cmd.reason)
+    def decide_many(
+        self, p: Principal, school_id: str, cmd: schemas.BatchDecision, locale: str = "zh-CN"
+    ) -> list[dict[str, Any]]:
+        return self.reviews.decide_many(p, school_id, cmd.application_ids, cmd.decision, cmd.reason, locale)
+
+    # -- places (名额) ---------------------------------------------------------------------------------
+
+    def places(self, p: Principal, school_id: str, term_id: str) -> list[dict[str, Any]]:
+        return self.places_book.places(p, school_id, term_id)
 
     # -- agreement (协议书) ----------------------------------------------------------------------------
 
@@ -125,6 +139,9 @@ class EnrollmentService:
         self, p: Principal, school_id: str, application_id: str, template_version: int, ip: str, user_agent: str
     ) -> dict[str, Any]:
         return self.agreements.sign(p, school_id, application_id, template_version, ip, user_agent)
+
+    def preview_agreement(self, p: Principal, school_id: str, application_id: str) -> dict[str, Any]:
+        return self.agreements.preview(p, school_id, application_id)
 
     def signed_copy(self, p: Principal, school_id: str, application_id: str) -> dict[str, Any]:
         return self.agreements.signed_copy(p, school_id, application_id)

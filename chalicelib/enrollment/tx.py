@@ -8,6 +8,9 @@ with a concurrent transaction counts as a failure too, so the caller re-reads an
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from chalicelib.core import idempotency
 from chalicelib.core import tx as core_tx
 from chalicelib.core.tx import RACE_CODES
 
@@ -19,3 +22,8 @@ __all__ = ["RACE_CODES", "SOURCE", "Transaction"]
 class Transaction(core_tx.Transaction):
     source = SOURCE
     failure_codes = RACE_CODES
+
+    def remember(self, name: str, req: idempotency.IdempotentRequest, resource_id: str, now: datetime) -> None:
+        """Claim an Idempotency-Key in this transaction (its own table), named like every other item."""
+        self._puts.append(name)
+        idempotency.remember(self._tx, req, resource_id, now)

@@ -307,6 +307,22 @@ class EnrolmentBench:
                 before=rows.fresh("approved", lambda: self.approved(s)),
             ),
             Case(
+                "GET /schools/{id}/applications/{aid}/agreement/preview",
+                "",
+                "guardian",
+                rows.preview,
+                200,
+                before=rows.fresh("to preview", lambda: self.approved(s)),
+            ),
+            Case(
+                "GET /schools/{id}/terms/{tid}/places",
+                "1 activity",
+                "guardian",
+                lambda i: Request("GET", f"/schools/{s.school_id}/terms/{s.open_term}/places", None, sibling.guardian),
+                200,
+                after=lambda i, reply: _expect_places(reply, 1),
+            ),
+            Case(
                 "GET /schools/{id}/my/children",
                 "2 children",
                 "guardian",
@@ -392,6 +408,10 @@ class _Rows:
         body = {"application_ids": [app_id for _, app_id in self.ready["batch"]], "decision": "approve"}
         return Request("POST", f"/schools/{self.s.school_id}/application-decisions", body, self.s.admin)
 
+    def preview(self, i: int) -> Request:
+        app = self.ready["to preview"]
+        return Request("GET", self.eb.app_path(self.s, app["id"], "/agreement/preview"), None, app["guardian"])
+
     def sign(self, i: int) -> Request:
         app = self.ready["approved"]
         body = {"template_version": 1, "agree": True}
@@ -409,9 +429,14 @@ def _activity_state(expected: str) -> Callable[[int, Reply], None]:
 
 def _all_approved(i: int, reply: Reply) -> None:
     results = reply.json["results"]
-    bad = [r for r in results if not r.get("ok")]
+    bad = [r for r in results if not r.get("ok") or not r.get("activities")]
     if bad or len(results) != BATCH_SIZE:
         raise BenchError(f"batch approval: {len(bad)} of {len(results)} failed: {bad[:2]}")
+
+
+def _expect_places(reply: Reply, n: int) -> None:
+    if len(reply.json["items"]) != n:
+        raise BenchError(f"places: expected {n} activities, got {reply.json['items']}")
 
 
 def _expect_children(reply: Reply, n: int) -> None:

@@ -270,6 +270,7 @@ def test_guardian_applies_signs_withdraws_and_the_waiting_child_moves_up(
     expect(page.get_by_test_id(f"apply-activity-{school.football}")).to_be_visible()
     expect(page.locator(f'label[for="apply-activity-{school.football}"]')).to_contain_text("少儿足球")
     expect(page.locator(f'label[for="apply-activity-{school.football}"]')).to_contain_text("¥300.00/学期")
+    expect(page.locator(f'label[for="apply-activity-{school.football}"]')).to_contain_text("余 1 个名额")
     expect(page.locator('label[for="apply-lunch"]')).to_contain_text("¥15.00/天")
     expect(page.get_by_test_id(f"apply-activity-{school.grade5_only}")).to_have_count(0)  # grade 5 only
 
@@ -314,7 +315,9 @@ def test_guardian_applies_signs_withdraws_and_the_waiting_child_moves_up(
     expect(text).to_contain_text("甲方：阳光小学")
     expect(text).to_contain_text("乙方：李妈妈（李小明的监护人，三年级2班）")
     expect(text).to_contain_text("项目：少儿足球")
-    expect(text).to_contain_text("少儿足球: ¥300.00/学期")
+    # rendered by the server (GET …/agreement/preview), as a parent reads it: no codes such as care/lunch
+    expect(text).to_contain_text("服务：看管服务；午餐：参加午餐，餐费¥15.00/天，由学校代收代付。")
+    expect(text).to_contain_text("费用：少儿足球：¥300.00/学期；看管服务：免费；午餐（学校代收）：¥15.00/天。")
     expect(text).not_to_contain_text("{{")
     page.get_by_test_id("agreement-sign").click()  # not ticked yet
     expect(page.get_by_test_id("agreement-agree-error")).to_be_visible()
@@ -362,6 +365,11 @@ def test_guardian_applies_signs_withdraws_and_the_waiting_child_moves_up(
     expect(football_b.get_by_test_id("activity-position")).to_have_text("候补第 1 位")
     expect(page_b.get_by_test_id(f"activity-drop-{school.football}")).to_be_visible()
     shot(page_b, "parent-application-waitlisted-zh-phone")
+    # the apply form says how many places are left: none, and one child waiting
+    page_b.goto(f"/app/#/apply/{b.student_id}")
+    expect(page_b.locator(f'label[for="apply-activity-{school.football}"]')).to_contain_text("名额已满，候补 1 人")
+    expect(page_b.locator(f'label[for="apply-activity-{school.reading}"]')).to_contain_text("余 30 个名额")
+    page_b.goto(f"/app/#/application/{app_b}")
 
     # the first family withdraws through the page
     page.get_by_test_id("withdraw-open").click()

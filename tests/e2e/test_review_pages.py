@@ -233,7 +233,7 @@ def test_class_review_then_principal_approval(browser: Any, base_url: str, seede
         expect(page.get_by_test_id("review-class")).to_have_count(0)
         expect(page.get_by_test_id("review-status")).to_have_value("submitted")
 
-        # only class A's submitted applications, with names from the roster and the program
+        # only class A's submitted applications, with the names they carry, the program's and the places
         items = page.get_by_test_id("review-item")
         expect(items).to_have_count(4)
         expect(item(page, "review-item", w, "b1")).to_have_count(0)
@@ -248,7 +248,7 @@ def test_class_review_then_principal_approval(browser: Any, base_url: str, seede
         expect(a1.get_by_test_id("review-lunch")).to_have_text("需要")
         expect(a1.get_by_test_id("review-activity")).to_have_count(2)
         expect(a1.get_by_test_id("review-activity").first).to_contain_text("围棋")
-        expect(a1.get_by_test_id("review-activity").first).to_contain_text("名额 1 · ¥300.00/学期")
+        expect(a1.get_by_test_id("review-activity").first).to_contain_text("名额 0/1 · ¥300.00/学期")
         expect(a1.get_by_test_id("review-submitted")).not_to_be_empty()
         expect(item(page, "review-item", w, "a2").get_by_test_id("review-priority")).to_have_text("候补优先级 1")
         shot(page, "review-class-zh-phone")
@@ -328,7 +328,7 @@ def test_class_review_then_principal_approval(browser: Any, base_url: str, seede
         expect(a2.get_by_test_id("review-priority")).to_have_text("候补优先级 1")
         expect(a2.get_by_test_id("approval-teacher")).to_contain_text("李老师（班主任）")
         expect(a2.get_by_test_id("approval-teacher")).to_contain_text("审核通过")
-        expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 1")
+        expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 0/1")
         expect(item(page, "approval-item", w, "b1").get_by_test_id("review-class-name")).to_have_text("三年级2班")
         expect(item(page, "approval-item", w, "b1").get_by_test_id("approval-teacher")).to_contain_text("周老师")
 
@@ -340,6 +340,7 @@ def test_class_review_then_principal_approval(browser: Any, base_url: str, seede
         expect(notice).to_be_focused()
         expect(a3).to_have_count(0)
         expect(items).to_have_count(3)
+        expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 1/1")  # the places, read again
 
         # select all and none
         page.get_by_test_id("approval-select-all").check()
@@ -369,7 +370,7 @@ def test_class_review_then_principal_approval(browser: Any, base_url: str, seede
         expect(refused).to_contain_text("申请状态已变化")
         expect(refused.get_by_test_id("approval-result-now")).to_have_text("（当前状态：未通过）")
         expect(a2).to_have_count(0)  # approved: it left the queue
-        expect(a4).to_have_count(0)  # decided elsewhere: re-read, and gone from the queue too
+        expect(a4).to_have_count(0)  # decided elsewhere (the batch says its status now): gone from the queue too
         expect(items).to_have_count(1)
         shot(page, "review-approvals-zh-phone")
 

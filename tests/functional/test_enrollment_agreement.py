@@ -92,3 +92,70 @@ def test_signing_needs_approval_and_the_current_template(api: Api, world: World,
         if e.detail_type == "AgreementSigned"
     ]
     assert signed and signed[0]["from"] == "approved" and signed[0]["to"] == "active"
+
+
+FULL = TEXT + "服务：{{services}}。午餐：{{lunch}}。"
+
+
+def test_preview_is_what_signing_stores(api: Api, world: World) -> None:
+    term, fam = new_term(api, world), new_family(api, world)
+    _template(api, world, term.term_id, FULL)
+    app = approved(api, world, fam, term)
+    preview = api.get(app_path(world, app["id"], "/agreement/preview"), as_=fam.guardian)
+    assert preview.status_code == 200, preview.body
+    assert preview.json["template_version"] == 1
+    text = preview.json["text"]
+    assert "费用：活动0：¥100.00/学期；看管服务：免费；午餐（学校代收）：¥15.00/天。" in text
+    assert "服务：看管服务。" in text and "午餐：参加午餐，餐费¥15.00/天，由学校代收代付。" in text
+    assert "care" not in text and "lunch" not in text and "{{" not in text
+    # English readers get the same Chinese legal text
+    english = api.get(
+        app_path(world, app["id"], "/agreement/preview"), as_=fam.guardian, headers={"Accept-Language": "en"}
+    )
+    assert english.json == preview.json
+    signed = api.post(
+        app_path(world, app["id"], "/agreement"), {"template_version": 1, "agree": True}, as_=fam.guardian
+    )
+    assert signed.status_code == 201 and signed.json["text"] == text
+    # signed: no preview any more (409 with the status), the stored copy stays as it was
+    r = api.get(app_path(world, app["id"], "/agreement/preview"), as_=fam.guardian)
+    assert r.status_code == 409 and r.json["error"]["code"] == "invalid_transition"
+    assert r.json["error"]["details"]["status"] == "active"
+
+
+def test_preview_refusals(api: Api, world: World, other: World) -> None:
+    term, fam = new_term(api, world), new_family(api, world)
+    app = approved(api, world, fam, term)
+    path = app_path(world, app["id"], "/agreement/preview")
+    r = api.get(path, as_=fam.guardian)
+    assert r.status_code == 404 and r.json["error"]["code"] == "agreement_template_missing"
+    _template(api, world, term.term_id, FULL)
+    assert api.get(path, as_=fam.guardian).status_code == 200
+    for staff in (world.school_admin, fam.teacher):
+        assert api.get(path, as_=staff).status_code == 403
+    stranger = api.tokens("guardian", tenant=world.school_id, phone="+8613700000009")
+    assert api.get(path, as_=stranger).status_code == 404
+    assert api.get(path, as_=other.school_admin).status_code == 404
+    assert api.get(app_path(world, "nope", "/agreement/preview"), as_=fam.guardian).status_code == 404
+    from tests.functional.isolation_enrollment import consent
+
+    fam2 = new_family(api, world, "+8613800000778")
+    consent(api, world, fam2)
+    draft_id = draft(api, world, fam2, term)["id"]
+    r = api.get(app_path(world, draft_id, "/agreement/preview"), as_=fam2.guardian)
+    assert r.status_code == 409 and r.json["error"]["details"]["status"] == "draft"
+
+
+def test_signed_copies_keep_the_text_they_were_signed_with(api: Api, world: World) -> None:
+    """A copy stored before the rendering changed is returned byte for byte (nothing re-renders it)."""
+    from chalicelib.enrollment.models import SignedAgreement
+
+    term, fam = new_term(api, world), new_family(api, world)
+    _template(api, world, term.term_id, FULL)
+    app = approved(api, world, fam, term)
+    path = app_path(world, app["id"], "/agreement")
+    assert api.post(path, {"template_version": 1, "agree": True}, as_=fam.guardian).status_code == 201
+    old_text = "费用：活动0: ¥100.00/学期；care: 免费；lunch: ¥15.00/天。服务：care。午餐：是"
+    item = SignedAgreement.get(*SignedAgreement.key(world.school_id, app["id"]), consistent_read=True)
+    item.update(actions=[SignedAgreement.text.set(old_text)])  # as the old rendering stored it
+    assert api.get(path, as_=fam.guardian).json["text"] == old_text

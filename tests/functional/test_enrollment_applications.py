@@ -236,8 +236,32 @@ def test_batch_decisions_report_each_result(api: Api, world: World) -> None:
     assert r.status_code == 200, r.body
     results = {x["application_id"]: x for x in r.json["results"]}
     assert results[a]["ok"] and results[b]["ok"] and results[a]["status"] == "approved"
-    assert results[c]["error"] == "invalid_transition" and results[c]["status_code"] == 409
-    assert results[ids[3]]["status_code"] == 404
+    assert results[a]["activities"] == [{"activity_id": term.activity_ids[0], "state": "seated", "position": None}]
+    assert results[c] == {
+        "application_id": c,
+        "ok": False,
+        "error": "invalid_transition",
+        "status_code": 409,
+        "message": "申请当前的状态不允许此操作。",
+        "details": {"action": "approve", "status": "draft", "allowed_from": ["teacher_approved"]},
+    }
+    assert results[ids[3]] == {
+        "application_id": ids[3],
+        "ok": False,
+        "error": "not_found",
+        "status_code": 404,
+        "message": "未找到该资源。",
+    }
+    # in English on request; an application decided already says what it is now
+    r = api.post(
+        f"/schools/{world.school_id}/application-decisions",
+        {"application_ids": [a, c], "decision": "approve"},
+        as_=world.school_admin,
+        headers={"Accept-Language": "en"},
+    )
+    again = {x["application_id"]: x for x in r.json["results"]}
+    assert again[a]["details"]["status"] == "approved" and again[a]["message"].startswith("The application")
+    assert "activities" not in again[a] and "status" not in again[a]
     r = api.post(
         f"/schools/{world.school_id}/application-decisions",
         {"application_ids": [a], "decision": "approve"},

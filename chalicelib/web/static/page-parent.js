@@ -4,6 +4,7 @@
 // every change re-renders the whole page (app.js), so inputs carry ids to keep focus.
 
 import {
+  Idempotency,
   addMessages,
   api,
   definePage,
@@ -52,6 +53,9 @@ addMessages({
     "parent.period": "第{n}课时",
     "parent.capacity": "名额 {n} 人",
     "parent.capacityValue": "{n} 人",
+    "parent.placesLeft": "余 {n} 个名额",
+    "parent.placesFull": "名额已满",
+    "parent.placesWaiting": "名额已满，候补 {n} 人",
     "parent.dateRange": "{from} 至 {to}",
     // children
     "parent.children.title": "我的孩子",
@@ -223,7 +227,7 @@ addMessages({
     "parent.action.drop_activity": "退选活动",
     "parent.history.none": "—",
     "parent.agreement.title": "课后服务协议书",
-    "parent.agreement.preview": "以下是按学校模板（第 {v} 版）生成的协议书预览；签署时由学校系统生成正式文本并保存其 SHA-256 校验值。",
+    "parent.agreement.preview": "以下是学校系统按模板（第 {v} 版）为您生成的协议书，签署时保存的正是这份文本及其 SHA-256 校验值。",
     "parent.agreement.agree": "我已阅读并同意",
     "parent.agreement.mustAgree": "请先勾选“我已阅读并同意”。",
     "parent.agreement.sign": "签署协议书",
@@ -284,6 +288,9 @@ addMessages({
     "parent.period": "Period {n}",
     "parent.capacity": "{n} places",
     "parent.capacityValue": "{n}",
+    "parent.placesLeft": "{n} places left",
+    "parent.placesFull": "Full",
+    "parent.placesWaiting": "Full, {n} waiting",
     "parent.dateRange": "{from} to {to}",
     "parent.children.title": "My children",
     "parent.children.intro": "These are the children on the school roster with your phone number. Before applying, read and accept the personal information notice.",
@@ -449,7 +456,7 @@ addMessages({
     "parent.action.drop_activity": "Activity dropped",
     "parent.history.none": "—",
     "parent.agreement.title": "After-school service agreement (协议书)",
-    "parent.agreement.preview": "A preview made from the school's template (version {v}); when you sign, the school's system renders the binding text and stores its SHA-256.",
+    "parent.agreement.preview": "The agreement as the school's system rendered it from its template (version {v}), in Chinese: signing stores exactly this text and its SHA-256.",
     "parent.agreement.agree": "I have read and agree",
     "parent.agreement.mustAgree": "Tick “I have read and agree” first.",
     "parent.agreement.sign": "Sign the agreement",
@@ -496,9 +503,6 @@ const EDITABLE = new Set(["draft", "returned"]);
 const LIVE_ACTIVITY = new Set(["seated", "waitlisted", "requested"]);
 const SITUATIONS = ["no_one_available", "guardians_work_late", "single_guardian_or_guardian_away", "other"];
 const ZH_NUMERALS = "一二三四五六七八九";
-const FEE_BASES = {
-  "zh-CN": { per_term: "学期", per_month: "月", per_session: "次", per_day: "天", free: "免费" },
-};
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -517,8 +521,11 @@ const data = {
   terms: null,
   termsError: null,
   programs: {}, // `${lang}|${termId||""}` -> { data } | { error }
+  places: {}, // termId -> { byId: Map(activity id -> {capacity, taken, waiting}) } | { error }
   unread: null,
 };
+
+const creating = new Idempotency(); // one Idempotency-Key per application form's data, reused on a retry
 
 const status = { text: null, kind: "success", page: null }; // the last announcement (notice()), per page
 
@@ -546,8 +553,8 @@ function blankDetail() {
     app: null,
     history: [],
     historyError: null,
-    template: null,
-    templateError: null,
+    preview: null, // { template_version, text } as signing would store it
+    previewError: null,
     signed: null,
     signedError: null,
     agree: false,
@@ -596,12 +603,14 @@ function resetAll() {
     terms: null,
     termsError: null,
     programs: {},
+    places: {},
     unread: null,
   });
   Object.assign(status, { text: null, kind: "success", page: null });
   apply = blankApply();
   detail = blankDetail();
   inbox = blankInbox();
+  creating.pending.clear();
   setUnreadLabel(null);
 }
 
@@ -694,18 +703,6 @@ function activityName(termId, activityId) {
   const program = programOf(termId);
   const a = program && program.activities.find((x) => x.id === activityId);
   return a ? a.name : t("parent.activity.unknown", { id: activityId.slice(-6) });
-}
-
-/** The fee as the server writes it into the agreement (zh-CN, like chalicelib/enrollment/catalog/money.py). */
-function serverFee(fen, basis, currency) {
-  if (basis === "free") return FEE_BASES["zh-CN"].free;
-  const n = Number(fen) || 0;
-  const sign = n < 0 ? "-" : "";
-  const abs = Math.abs(n);
-  const digits = `${Math.floor(abs / 100).toLocaleString("en-US")}.${String(abs % 100).padStart(2, "0")}`;
-  const symbols = { CNY: "¥", HKD: "HK$", MOP: "MOP$" };
-  const amount = symbols[currency] ? `${sign}${symbols[currency]}${digits}` : `${sign}${digits} ${currency}`;
-  return `${amount}/${FEE_BASES["zh-CN"][basis] || basis}`;
 }
 
 /** The API's field paths (pydantic loc) mapped to this form's fields, with localised messages. */
@@ -809,18 +806,36 @@ async function loadTerms(force = false) {
 async function loadProgram(termId, force = false) {
   const key = programKey(termId);
   if (data.programs[key] && !force) return data.programs[key];
-  // The answer is cacheable (max-age=60) but has no "Vary: Accept-Language", so the browser would hand back
-  // the other language's copy after a switch: the language goes into the URL too (the API ignores it).
-  const query = new URLSearchParams({ lang: session.lang });
-  if (termId) query.set("term_id", termId);
+  // Cacheable (max-age=60) with "Vary: Accept-Language", so a language switch gets the other language's copy.
+  const query = termId ? `?${new URLSearchParams({ term_id: termId })}` : "";
   try {
-    const { data: body } = await api("GET", `/public/schools/${enc(session.me.tenant)}/program?${query}`);
+    const { data: body } = await api("GET", `/public/schools/${enc(session.me.tenant)}/program${query}`);
     data.programs[key] = { data: body };
     if (!termId) data.programs[programKey(body.term.id)] = { data: body };
   } catch (err) {
     data.programs[key] = { error: err };
   }
   return data.programs[key];
+}
+
+/** Places left per activity of a term (名额, 候补); without them the form shows the capacity. */
+async function loadPlaces(termId) {
+  if (!termId) return;
+  try {
+    const { data: body } = await api("GET", schoolPath(`/terms/${enc(termId)}/places`));
+    data.places[termId] = { byId: new Map((body.items || []).map((x) => [x.activity_id, x])) };
+  } catch (err) {
+    data.places[termId] = { error: err };
+  }
+}
+
+function placesText(termId, activity) {
+  const entry = data.places[termId];
+  const p = entry && entry.byId ? entry.byId.get(activity.id) : null;
+  if (!p) return t("parent.capacity", { n: activity.capacity });
+  const left = p.capacity - p.taken;
+  if (left > 0) return t("parent.placesLeft", { n: left });
+  return p.waiting ? t("parent.placesWaiting", { n: p.waiting }) : t("parent.placesFull");
 }
 
 async function refreshUnread() {
@@ -1244,7 +1259,7 @@ async function enterApply(params) {
     const def = programOf(null);
     apply.form.term = def ? def.term.id : (data.terms[0] && data.terms[0].id) || "";
   }
-  if (apply.form.term) await loadProgram(apply.form.term);
+  if (apply.form.term) await Promise.all([loadProgram(apply.form.term), loadPlaces(apply.form.term)]);
   apply.loading = false;
 }
 
@@ -1253,7 +1268,7 @@ async function changeTerm(termId) {
   apply.form.activities = [];
   apply.errors = {};
   rerender();
-  await loadProgram(termId);
+  await Promise.all([loadProgram(termId), loadPlaces(termId)]);
   rerender();
 }
 
@@ -1415,7 +1430,7 @@ function renderApply(params) {
     const acts = h("fieldset", {}, h("legend", {}, t("parent.apply.activities")), h("p", { class: "hint pp-hint-top" }, t("parent.apply.activitiesHint")));
     if (!eligible.length) acts.append(h("p", { class: "muted small", "data-testid": "apply-no-activities" }, t("parent.apply.noActivities")));
     for (const a of eligible) {
-      const meta = [`${weekdays(a.weekdays)} · ${periodLabel(a.period)}`, a.venue, a.fee, t("parent.capacity", { n: a.capacity })].join(" · ");
+      const meta = [`${weekdays(a.weekdays)} · ${periodLabel(a.period)}`, a.venue, a.fee, placesText(f.term, a)].join(" · ");
       acts.append(
         checkField(`apply-activity-${a.id}`, a.name, meta, f.activities.includes(a.id), (v) => {
           f.activities = v ? [...new Set([...f.activities, a.id])] : f.activities.filter((x) => x !== a.id);
@@ -1551,11 +1566,19 @@ async function submitApply(event) {
       const { data: edited } = await api("PATCH", schoolPath(`/applications/${enc(app.id)}`), { body: choices, headers: { "If-Match": `"${app.version}"` } });
       app = apply.app = edited;
     } else {
-      // The API takes no Idempotency-Key here; it allows one open application per child and term
-      // (409 application_exists), so a retry after a lost answer cannot create a second one.
-      const { data: created } = await api("POST", schoolPath("/applications"), { body: { student_id: studentId, term_id: f.term, ...choices } });
-      app = apply.app = created;
-      apply.appId = created.id;
+      // Sending the same data again after a lost answer reuses the key: the API answers with the
+      // application the first request created instead of 409 application_exists.
+      const body = { student_id: studentId, term_id: f.term, ...choices };
+      const purpose = `apply:${studentId}`;
+      try {
+        const { data: created } = await api("POST", schoolPath("/applications"), { body, headers: { "Idempotency-Key": creating.key(purpose, body) } });
+        app = apply.app = created;
+        apply.appId = created.id;
+        creating.done(purpose);
+      } catch (err) {
+        if (err.code === "idempotency_key_reused") creating.done(purpose); // the next try gets a new key
+        throw err;
+      }
     }
     const { data: submitted } = await api("POST", schoolPath(`/applications/${enc(app.id)}/submit`));
     apply.busy = false;
@@ -1666,14 +1689,14 @@ async function reloadDetail() {
   ];
   if (app.status === "approved") {
     jobs.push(
-      api("GET", schoolPath(`/terms/${enc(app.term_id)}/agreement-template`))
+      api("GET", schoolPath(`/applications/${enc(id)}/agreement/preview`))
         .then(({ data: body }) => {
-          detail.template = body;
-          detail.templateError = null;
+          detail.preview = body;
+          detail.previewError = null;
         })
         .catch((err) => {
-          detail.template = null;
-          detail.templateError = err;
+          detail.preview = null;
+          detail.previewError = err;
         }),
     );
   }
@@ -1735,7 +1758,7 @@ function renderApplication(params) {
   }
 
   const out = [section, renderChoices(app, program)];
-  if (app.status === "approved") out.push(renderSigning(app, child, program));
+  if (app.status === "approved") out.push(renderSigning(app));
   if (detail.signed) out.push(renderSigned(detail.signed));
   if (OPEN.has(app.status)) out.push(renderWithdraw(app));
   out.push(renderHistory(app));
@@ -1899,56 +1922,30 @@ async function dropActivity(event, app, activityId, name) {
   focusSoon(detail.actionError ? "application-action-error" : "parent-notice");
 }
 
-/** The template filled the way chalicelib/enrollment/agreements.py does it (the signed text is the server's). */
-function renderAgreementPreview(app, child, program, template) {
-  const guardians = (child && child.guardians) || [];
-  const mine = guardians.find((g) => g && g.phone_masked === false) || (guardians.length === 1 ? guardians[0] : null);
-  const held = (app.activities || []).filter((a) => a.state === "seated").map((a) => program && program.activities.find((x) => x.id === a.activity_id)).filter(Boolean);
-  const currency = (program && program.currency) || "CNY";
-  const services = program ? Object.fromEntries(program.services.map((s) => [s.kind, s])) : {};
-  const fees = held.map((a) => `${a.name}: ${serverFee(a.fee_fen, a.fee_basis, currency)}`);
-  for (const kind of app.services || []) {
-    const s = services[kind];
-    if (s) fees.push(`${kind}: ${serverFee(s.fee_fen, s.fee_basis, currency)}`);
-  }
-  if (app.lunch && services.lunch) fees.push(`lunch: ${serverFee(services.lunch.fee_fen, "per_day", currency)}`);
-  const values = {
-    student_name: child ? child.name : "",
-    class_name: child ? child.class_name || "" : "",
-    guardian_name: mine ? mine.name : (session.user && session.user.name) || "",
-    school_name: (program && program.school && program.school.name) || (session.school && session.school.name) || "",
-    term_name: termName(app.term_id, program),
-    signed_on: new Date().toISOString().slice(0, 10),
-    activities: program ? held.map((a) => a.name).join("、") || "无" : "",
-    services: program ? (app.services || []).join("、") || "无" : "",
-    lunch: program ? (app.lunch ? "是" : "否") : "",
-    fees: program ? fees.join("；") || "无" : "",
-  };
-  return template.text.replace(/{{\s*(\w+)\s*}}/g, (whole, name) => (name in values ? String(values[name]) : whole));
-}
-
-function renderSigning(app, child, program) {
+/** The 协议书 exactly as the server renders it for signing (GET …/agreement/preview), always in Chinese. */
+function renderSigning(app) {
   const section = h(
     "section",
     { class: "card", "aria-labelledby": "agreement-title", "data-testid": "agreement" },
     h("h2", { id: "agreement-title" }, t("parent.agreement.title")),
   );
-  if (detail.templateError) {
-    section.append(errorBox(detail.templateError, "agreement-error"));
+  if (detail.previewError) {
+    section.append(errorBox(detail.previewError, "agreement-error"));
     return section;
   }
-  const tpl = detail.template;
-  if (!tpl) {
+  const preview = detail.preview;
+  if (!preview) {
     section.append(h("p", { class: "muted" }, t("parent.loading")));
     return section;
   }
+  const version = preview.template_version;
   const busy = detail.busy === "sign";
   section.append(
-    h("p", { class: "muted small", id: "agreement-note" }, t("parent.agreement.preview", { v: tpl.version })),
-    h("div", { class: "pp-agreement", lang: "zh-CN", tabindex: "0", "aria-describedby": "agreement-note", "data-testid": "agreement-text", "data-template-version": tpl.version }, renderAgreementPreview(app, child, program, tpl)),
+    h("p", { class: "muted small", id: "agreement-note" }, t("parent.agreement.preview", { v: version })),
+    h("div", { class: "pp-agreement", lang: "zh-CN", tabindex: "0", "aria-describedby": "agreement-note", "data-testid": "agreement-text", "data-template-version": version }, preview.text),
     h(
       "form",
-      { novalidate: true, onsubmit: (ev) => signAgreement(ev, app, tpl) },
+      { novalidate: true, onsubmit: (ev) => signAgreement(ev, app, version) },
       h(
         "div",
         { class: `pp-check${detail.agreeError ? " has-error" : ""}` },
@@ -1981,7 +1978,7 @@ function renderSigning(app, child, program) {
   return section;
 }
 
-async function signAgreement(event, app, tpl) {
+async function signAgreement(event, app, templateVersion) {
   event.preventDefault();
   if (detail.busy) return;
   if (!detail.agree) {
@@ -1994,7 +1991,7 @@ async function signAgreement(event, app, tpl) {
   detail.actionError = null;
   rerender();
   try {
-    const { data: signed } = await api("POST", schoolPath(`/applications/${enc(app.id)}/agreement`), { body: { template_version: tpl.version, agree: true } });
+    const { data: signed } = await api("POST", schoolPath(`/applications/${enc(app.id)}/agreement`), { body: { template_version: templateVersion, agree: true } });
     detail.signed = signed;
     detail.agree = false;
     announce(t("parent.agreement.signed"), "success", `application:${app.id}`);

@@ -2,9 +2,10 @@
 // principal's approval queue with batch decisions (校长审定, #/approvals) and a read-only application
 // detail with its history (#/review/<application id>).
 //
-// Applications carry ids only. Names come from the roster and the term's published program, read once
-// and kept here: a class's students with one listing per class (an access-logged staff read, never one
-// read per application), the school's classes, the published program (公示) per term.
+// Applications carry the child's and the class's names (a snapshot the API takes when the guardian writes
+// the application), so no roster read is needed to show a queue. Activity names come from the term's
+// published program (公示) and places from the term's places (taken/capacity, 候补), read once per term
+// and kept here, the homeroom teachers from the school's classes.
 
 import {
   addMessages,
@@ -58,8 +59,6 @@ addMessages({
     "review.status.rejected": "未通过",
     "review.status.withdrawn": "已退出",
     "review.child.unknown": "学生（编号 {id}）",
-    "review.child.loading": "正在读取学生姓名…",
-    "review.studentNo": "学号 {no}",
     "review.f.term": "学期",
     "review.f.class": "班级",
     "review.f.pickup": "接送安排",
@@ -84,6 +83,8 @@ addMessages({
     "review.f.statusReason": "处理原因",
     "review.f.teacher": "班级审核",
     "review.capacity": "名额 {n}",
+    "review.places": "名额 {taken}/{capacity}",
+    "review.waiting": "候补 {n} 人",
     "review.fee.free": "免费",
     "review.fee.per_term": "{fee}/学期",
     "review.fee.per_month": "{fee}/月",
@@ -177,7 +178,6 @@ addMessages({
     "approval.result.approve": "已批准",
     "approval.result.reject": "已不予批准",
     "approval.result.error": "未处理：{message}",
-    "approval.result.checking": "正在查询名额分配…",
     "approval.result.now": "（当前状态：{status}）",
     "approval.err.invalid_transition": "申请状态已变化，可能已被他人处理",
     "approval.err.not_found": "申请不存在",
@@ -225,8 +225,6 @@ addMessages({
     "review.status.rejected": "Rejected",
     "review.status.withdrawn": "Withdrawn",
     "review.child.unknown": "Student (ID {id})",
-    "review.child.loading": "Loading the student's name…",
-    "review.studentNo": "No. {no}",
     "review.f.term": "Term",
     "review.f.class": "Class",
     "review.f.pickup": "Pick-up",
@@ -251,6 +249,8 @@ addMessages({
     "review.f.statusReason": "Reason given",
     "review.f.teacher": "Class review",
     "review.capacity": "capacity {n}",
+    "review.places": "places {taken}/{capacity}",
+    "review.waiting": "{n} waiting",
     "review.fee.free": "Free",
     "review.fee.per_term": "{fee}/term",
     "review.fee.per_month": "{fee}/month",
@@ -344,7 +344,6 @@ addMessages({
     "approval.result.approve": "Approved",
     "approval.result.reject": "Rejected",
     "approval.result.error": "Not done: {message}",
-    "approval.result.checking": "Checking places…",
     "approval.result.now": " (now: {status})",
     "approval.err.invalid_transition": "Its status changed; someone may have decided it already",
     "approval.err.not_found": "No such application",
@@ -370,7 +369,7 @@ const BATCH_MAX = 50; // the API takes at most 50 ids per request
 const PAGE = "20";
 
 // ---------------------------------------------------------------------------------------------
-// what every page here reads: classes, students (one listing per class), programs, histories
+// what every page here reads: classes, programs and places per term, histories
 
 const cache = emptyCache();
 
@@ -379,9 +378,8 @@ function emptyCache() {
     classes: null, // [SchoolClass] of the whole school
     classesLoading: null, // the running promise
     classesError: null,
-    students: new Map(), // class id -> { loading, byId: Map(student id -> {name, student_number}), error, retried }
-    single: new Map(), // student id -> { loading, student, error }: the detail page, when no class listing is at hand
     programs: new Map(), // term id -> { loading, program, activities: Map, error }
+    places: new Map(), // term id -> { loading, byId: Map(activity id -> {capacity, taken, waiting}), error }
     histories: new Map(), // application id -> { loading, items, error }
   };
 }
@@ -427,47 +425,9 @@ function classOf(classId) {
   return (cache.classes || []).find((c) => c.id === classId) || null;
 }
 
-/** One listing per class (access-logged as an export by the API), kept until sign-out. */
-function ensureStudents(apps) {
-  const wanted = new Map();
-  for (const app of apps) {
-    const entry = cache.students.get(app.class_id);
-    if (!entry) wanted.set(app.class_id, false);
-    else if (!entry.loading && entry.byId && !entry.byId.has(app.student_id) && !entry.retried) wanted.set(app.class_id, true);
-  }
-  return Promise.all(
-    [...wanted].map(async ([classId, retry]) => {
-      const entry = { loading: true, byId: null, error: null, retried: retry };
-      cache.students.set(classId, entry);
-      try {
-        const items = await loadAll(schoolPath(`/classes/${enc(classId)}/students`));
-        entry.byId = new Map(items.map((s) => [s.id, { name: s.name, student_number: s.student_number }]));
-      } catch (err) {
-        entry.error = err;
-      } finally {
-        entry.loading = false;
-        rerender();
-      }
-    }),
-  );
-}
-
-function studentOf(app) {
-  const listed = cache.students.get(app.class_id);
-  if (listed && listed.byId && listed.byId.has(app.student_id)) return listed.byId.get(app.student_id);
-  const one = cache.single.get(app.student_id);
-  return one && one.student ? one.student : null;
-}
-
-function studentLoading(app) {
-  const listed = cache.students.get(app.class_id);
-  const one = cache.single.get(app.student_id);
-  return Boolean((listed && listed.loading) || (one && one.loading));
-}
-
+/** The name the application carries (older applications have none: their id's end instead). */
 function childName(app) {
-  const s = studentOf(app);
-  return s ? s.name : t("review.child.unknown", { id: shortId(app.student_id) });
+  return app.student_name || t("review.child.unknown", { id: shortId(app.student_id) });
 }
 
 function shortId(id) {
@@ -498,6 +458,39 @@ function ensurePrograms(apps) {
 
 function programOf(termId) {
   return cache.programs.get(termId) || null;
+}
+
+/** Places per activity of each term (one request per term); `force` after decisions changed them. */
+function ensurePlaces(apps, force = false) {
+  const terms = [...new Set(apps.map((a) => a.term_id))].filter((id) => force || !cache.places.has(id));
+  return Promise.all(
+    terms.map(async (termId) => {
+      const known = cache.places.get(termId);
+      const entry = { loading: true, byId: known ? known.byId : null, error: null };
+      cache.places.set(termId, entry);
+      try {
+        const { data } = await api("GET", schoolPath(`/terms/${enc(termId)}/places`));
+        entry.byId = new Map((data.items || []).map((x) => [x.activity_id, x]));
+      } catch (err) {
+        entry.error = err;
+      } finally {
+        entry.loading = false;
+        rerender();
+      }
+    }),
+  );
+}
+
+function placesOf(app, activityId) {
+  const entry = cache.places.get(app.term_id);
+  return (entry && entry.byId && entry.byId.get(activityId)) || null;
+}
+
+function placesText(app, activityId, a) {
+  const places = placesOf(app, activityId);
+  if (!places) return a ? t("review.capacity", { n: a.capacity }) : null;
+  const text = t("review.places", { taken: places.taken, capacity: places.capacity });
+  return places.waiting ? `${text} · ${t("review.waiting", { n: places.waiting })}` : text;
 }
 
 function termName(app, withDates = false) {
@@ -593,7 +586,7 @@ function renderFacts(app, { withClass = false, withTeacher = false, full = false
   };
   if (withClass) {
     const klass = classOf(app.class_id);
-    row(t("review.f.class"), klass ? klass.name : shortId(app.class_id), "review-class-name");
+    row(t("review.f.class"), app.class_name || (klass ? klass.name : shortId(app.class_id)), "review-class-name");
   }
   row(t("review.f.term"), termName(app, full), "review-term");
   row(t("review.f.pickup"), cr.pickup_by ? t("review.pickup", { who: cr.pickup_by, time: cr.pickup_time }) : null, "review-pickup");
@@ -642,12 +635,12 @@ function renderActivities(app) {
     { class: "rv-activities" },
     list.map((item) => {
       const a = activityOf(app, item.activity_id);
-      const meta = a ? [t("review.capacity", { n: a.capacity }), feeText(a)].join(" · ") : null;
+      const meta = [placesText(app, item.activity_id, a), a ? feeText(a) : null].filter(Boolean).join(" · ") || null;
       return h(
         "li",
         { "data-testid": "review-activity", "data-activity-id": item.activity_id, "data-state": item.state },
         h("span", { class: "rv-activity-name" }, activityName(app, item.activity_id)),
-        meta ? h("span", { class: "muted small" }, ` ${meta}`) : null,
+        meta ? h("span", { class: "muted small", "data-testid": "review-activity-places" }, ` ${meta}`) : null,
         item.state !== "requested" ? [" ", h("span", { class: `rv-state rv-state-${item.state}`, "data-testid": "review-activity-state" }, activityStateLabel(item))] : null,
       );
     }),
@@ -689,17 +682,10 @@ function renderHistoryList(app, testid = "review-history-list") {
 }
 
 function renderChildHeading(app, idPrefix) {
-  const s = studentOf(app);
   return h(
     "div",
     { class: "rv-item-head" },
-    h(
-      "h2",
-      { id: `${idPrefix}-name-${app.id}`, class: "rv-child" },
-      h("span", { "data-testid": "review-child" }, childName(app)),
-      s && s.student_number ? h("span", { class: "muted small rv-number" }, t("review.studentNo", { no: s.student_number })) : null,
-      !s && studentLoading(app) ? h("span", { class: "visually-hidden" }, t("review.child.loading")) : null,
-    ),
+    h("h2", { id: `${idPrefix}-name-${app.id}`, class: "rv-child" }, h("span", { "data-testid": "review-child" }, childName(app))),
     appBadge(app.status, "review-status-badge"),
   );
 }
@@ -898,8 +884,8 @@ function classQueuePath() {
 function loadClassQueue(more = false) {
   if (!cr.classId) return Promise.resolve();
   return loadQueue(cr, classQueuePath(), more, (fresh) => {
-    ensureStudents(fresh);
     ensurePrograms(fresh);
+    ensurePlaces(fresh, !more);
   });
 }
 
@@ -1095,8 +1081,8 @@ const ap = { ...queueState(), status: "teacher_approved", selected: new Set(), b
 function loadApprovalQueue(more = false) {
   if (!more) ap.selected = new Set();
   return loadQueue(ap, schoolPath("/applications"), more, (fresh) => {
-    ensureStudents(fresh);
     ensurePrograms(fresh);
+    ensurePlaces(fresh, !more);
     for (const app of fresh) loadHistory(app.id, true); // the 班主任's decision
   });
 }
@@ -1158,6 +1144,7 @@ async function decideOne(app, decision, reason) {
     ap.historyOpen.delete(app.id);
     cache.histories.delete(app.id);
     ap.notice = { lines: [{ text: t(`approval.done.${decision}`, { name }) }, ...waitlistLines(data)] };
+    ensurePlaces([app], true);
   } catch (err) {
     const fieldError = reasonErrorFromApi(err);
     if (ap.form && ap.form.id === app.id && fieldError) ap.form.error = fieldError;
@@ -1194,9 +1181,10 @@ function closeForms(focusId) {
   if (focusId) focusSoon(focusId);
 }
 
+/** The page's own wording where it has one; else the API's message (in the reader's language). */
 function batchErrorText(result) {
   const key = `approval.err.${result.error}`;
-  const message = t(key) === key ? t("approval.err.other") : t(key);
+  const message = t(key) !== key ? t(key) : result.message || t("approval.err.other");
   return t("approval.result.error", { message });
 }
 
@@ -1222,8 +1210,11 @@ async function decideBatch(decision, reason) {
   } catch (err) {
     failure = err;
   }
+  // The batch answers each item in full: a decided one with its activities (a waitlisted one with its
+  // position), a refused one with its message and, for a status change, the status it has now.
   const entries = results.map((r) => {
     const app = byId.get(r.application_id);
+    const now = !r.ok && r.details && typeof r.details.status === "string" ? r.details.status : null;
     return {
       id: r.application_id,
       name: app ? childName(app) : shortId(r.application_id),
@@ -1232,13 +1223,14 @@ async function decideBatch(decision, reason) {
       error: r.error || null,
       statusCode: r.status_code || null,
       text: r.ok ? t(`approval.result.${decision}`) : batchErrorText(r),
-      app: null,
-      checking: Boolean(r.ok && decision === "approve"),
+      app: r.ok && app ? { ...app, status: r.status, activities: r.activities || app.activities } : null,
+      now,
     };
   });
   const done = new Set(entries.filter((e) => e.ok).map((e) => e.id));
-  ap.items = ap.items.filter((a) => !done.has(a.id));
-  for (const id of done) {
+  const elsewhere = new Set(entries.filter((e) => e.now && e.now !== ap.status).map((e) => e.id)); // decided by someone else
+  ap.items = ap.items.filter((a) => !done.has(a.id) && !elsewhere.has(a.id));
+  for (const id of [...done, ...elsewhere]) {
     cache.histories.delete(id);
     ap.historyOpen.delete(id);
   }
@@ -1253,32 +1245,10 @@ async function decideBatch(decision, reason) {
   } else {
     ap.batch = null;
   }
+  if (done.size) ensurePlaces([...done].map((id) => byId.get(id)).filter(Boolean), true);
   rerender();
   if (failure) focusSoon(ap.batch && ap.batch.error ? "approval-reason" : "approval-batch-error");
   else focusSoon("approval-results");
-  // The batch answer has a status or an error code only. Read the approved ones again to show which
-  // activities went to a waiting list, and the refused ones to drop those somebody else decided already.
-  const status = ap.status;
-  await Promise.all(
-    entries
-      .filter((e) => e.checking || (!e.ok && e.statusCode === 409))
-      .map(async (e) => {
-        try {
-          const { data } = await api("GET", schoolPath(`/applications/${enc(e.id)}`));
-          if (e.ok) e.app = data;
-          else e.now = data.status;
-          if (!e.ok && ap.status === status) {
-            if (data.status !== status) ap.items = ap.items.filter((a) => a.id !== e.id);
-            else ap.items = ap.items.map((a) => (a.id === e.id ? data : a));
-          }
-        } catch {
-          /* the result line stays as the batch answered it */
-        } finally {
-          e.checking = false;
-        }
-      }),
-  );
-  rerender();
 }
 
 function submitRejectForm(event, app) {
@@ -1414,7 +1384,6 @@ function renderResults() {
           h("span", {}, e.text),
           !e.ok && e.now ? h("span", { class: "small", "data-testid": "approval-result-now" }, t("approval.result.now", { status: statusLabel(e.now) })) : null,
           !e.ok && e.error ? h("code", { class: "rv-code" }, ` ${e.error}`) : null,
-          e.checking ? h("span", { class: "muted small" }, ` ${t("approval.result.checking")}`) : null,
           e.app ? waitlistLines(e.app).map((line) => h("span", { class: "rv-wait", "data-testid": line.testid }, line.text)) : null,
         );
       }),
@@ -1498,7 +1467,7 @@ async function enterDetail(params) {
     if (seq !== detail.seq) return;
     detail.app = data;
     ensurePrograms([data]);
-    if (!studentOf(data)) loadOneStudent(data);
+    ensurePlaces([data]);
   } catch (err) {
     if (seq === detail.seq) detail.error = err;
   } finally {
@@ -1506,22 +1475,6 @@ async function enterDetail(params) {
     rerender();
   }
   if (seq === detail.seq && detail.app) focusSoon("review-detail-title");
-}
-
-/** One child, one read: cheaper than listing a class for a single application. */
-async function loadOneStudent(app) {
-  if (cache.single.has(app.student_id)) return;
-  const entry = { loading: true, student: null, error: null };
-  cache.single.set(app.student_id, entry);
-  try {
-    const { data } = await api("GET", schoolPath(`/students/${enc(app.student_id)}`));
-    entry.student = { name: data.name, student_number: data.student_number };
-  } catch (err) {
-    entry.error = err;
-  } finally {
-    entry.loading = false;
-    rerender();
-  }
 }
 
 function backLink() {
@@ -1542,7 +1495,6 @@ function renderDetail() {
     section.append(h("h1", { id: "review-detail-title", tabindex: "-1" }, t("review.detail.title")), h("p", { class: "muted", role: "status" }, t("review.detail.loading")));
     return section;
   }
-  const s = studentOf(app);
   section.append(
     h(
       "div",
@@ -1552,7 +1504,6 @@ function renderDetail() {
         { id: "review-detail-title", tabindex: "-1", "data-application-id": app.id },
         h("span", { class: "rv-detail-kind" }, t("review.detail.title"), session.lang === "en" ? ": " : "："),
         h("span", { "data-testid": "review-child" }, childName(app)),
-        s && s.student_number ? h("span", { class: "muted small rv-number" }, t("review.studentNo", { no: s.student_number })) : null,
       ),
       appBadge(app.status, "review-detail-status"),
     ),
