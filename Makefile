@@ -39,7 +39,7 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-.venv/.installed: requirements.txt requirements-dev.txt
+.venv/.installed: requirements.txt requirements-timetable.txt requirements-dev.txt
 	@[ -x $(PY) ] || python3 -m venv .venv
 	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
 	@touch $@

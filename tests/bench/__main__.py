@@ -1,6 +1,7 @@
 """``python -m tests.bench``: print the report, write test-results/bench.json, fail on Scan / multi-Query pages.
 
-Sections: 1. cold start, 2. tenants routes, 3. enrolment requests and the 3,000-row roster import, 4. checks.
+Sections: 1. cold start, 2. tenants routes, 3. enrolment requests and the 3,000-row roster import, 4. checks,
+5. timetable generation (pure CP-SAT, no stack; also ``python -m tests.bench.timetable``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 # The app logs one INFO line per request; keep the report readable. Set before the app is imported.
 os.environ.setdefault("KEHOU_LOG_LEVEL", "WARNING")
 
-from . import coldstart, report, routes
+from . import coldstart, report, routes, timetable
 
 OUTPUT = coldstart.ROOT / "test-results" / "bench.json"
 
@@ -32,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-coldstart", action="store_true")
     parser.add_argument("--skip-enrolment", action="store_true", help="leave out section 3")
+    parser.add_argument("--skip-timetable", action="store_true", help="leave out the timetable section")
+    parser.add_argument("--timetable-repeats", type=int, default=5, help="generations (seeds) per school, median")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
 
@@ -61,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         out["enrolment"] = rep.enrolment.as_json()
         print(report.enrolment_section(rep.enrolment), end="\n\n")
     print(report.checks_section(rep))
+    if not args.skip_timetable:
+        tt = timetable.measure(repeats=args.timetable_repeats)
+        out["timetable"] = tt.as_json()
+        print("\n" + report.timetable_section(tt, number=5 if rep.enrolment else 4))
 
     out["failures"] = rep.problems
     out["seconds"] = round(time.perf_counter() - started, 1)
