@@ -443,7 +443,12 @@ def test_guardian_applies_signs_withdraws_and_the_waiting_child_moves_up(
 
     # English
     page.goto(f"/app/#/application/{app_a}")
+    # Wait for the page to settle: the top bar is re-rendered on every change, and a click on the
+    # replaced button would be lost.
+    expect(page.get_by_test_id("application-status")).to_have_text("已退出")
+    expect(page.get_by_test_id("history-item")).not_to_have_count(0)
     page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_test_id("lang-toggle")).to_have_text("中文")
     expect(page.get_by_test_id("application-status")).to_have_text("Withdrawn")
     expect(page.get_by_test_id("history-item").last).to_contain_text("Guardian (me)")
     expect(page.get_by_test_id("application-services")).to_have_text("Supervised care")
