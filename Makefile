@@ -6,7 +6,8 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two workers (pytest-xdist), one per core: each starts its own local stack on free ports.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint typecheck bench bootstrap system-deps clean
 

@@ -238,7 +238,12 @@ def stage_wait(
         f"seat:{view.activity_id}",
         view.item,
         actions=[SeatCounter.waiting.set((SeatCounter.waiting | view.waiting) + 1)],
-        condition=SeatCounter.taken >= capacity,
+        # The waiting count must still be the one this request read before counting the entries ahead:
+        # every entry added or removed changes it in the same transaction, so if it is unchanged the
+        # position reported (and put in the Waitlisted event) is exact; if not, the caller reads again.
+        # A counter written before counts were kept has none; the next write stores it.
+        condition=(SeatCounter.taken >= capacity)
+        & ((SeatCounter.waiting == view.waiting) | SeatCounter.waiting.does_not_exist()),
     )
     return sk
 
