@@ -2,7 +2,8 @@
 
 The server is started the way ``make run`` does it (``devstack/__main__.py``'s ``serve()``): the
 session's local stack, the seed data written through the real services, then ``chalice local`` in a
-subprocess with the stack's environment.
+subprocess with the stack's environment. ``open_as`` gives a test several people side by side, each in a
+browser context of their own; the API calls, tokens, a fresh school and screenshots are in helpers.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Viewp
 from devstack import processes, seed
 from devstack.paths import ROOT
 from devstack.stack import LocalStack, free_port
+from tests.e2e.helpers import PHONE, RESULTS, OpenAs, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,9 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-RESULTS = ROOT / "test-results"
-PHONE = ViewportSize(width=375, height=812)
-DESKTOP = ViewportSize(width=1280, height=900)
 
 expect.set_options(timeout=10_000)
 
@@ -118,3 +117,24 @@ def page(context: BrowserContext) -> Iterator[Page]:
     p.on("pageerror", lambda exc: errors.append(str(exc)))
     yield p
     assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def open_as(browser: Browser, base_url: str) -> Iterator[OpenAs]:
+    """``open_as(token, sub, name, role, viewport=PHONE)``: a page in a new browser context of its own, signed in
+    as that person; several people side by side, each with their own session. Uncaught page errors fail the test."""
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    def open_page(tok: str, sub: str, name: str, role: str, viewport: ViewportSize = PHONE) -> Page:
+        ctx = browser.new_context(base_url=base_url, viewport=viewport, locale="zh-CN")
+        sign_in(ctx, tok, sub, name, role)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+    assert not errors, f"uncaught errors in the pages: {errors}"

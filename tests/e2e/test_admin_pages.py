@@ -6,20 +6,27 @@ the R8 tutoring refusal, save, publish → version 1 and the public notice), and
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
-from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, FilePayload, Page, Route, expect
 
-from devstack import issuer
 from devstack.stack import LocalStack
-from tests.e2e.conftest import DESKTOP, PHONE, RESULTS
+from tests.e2e.helpers import (
+    DESKTOP,
+    PHONE,
+    Api,
+    fill_activity,
+    mint_token,
+    new_district,
+    provision_school,
+    reason_form,
+    request,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -32,66 +39,27 @@ GOOD_ROWS = [
 ADMIN_TABS = ["nav-roster", "nav-providers", "nav-program-editor", "nav-agreement-template"]
 
 
-def shot(page: Page, name: str) -> None:
-    page.evaluate("window.scrollTo(0, 0)")  # else the sticky top bar lands mid-page in a full-page shot
-    page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
-
-
-def call(
-    base_url: str, method: str, path: str, token: str, body: Any = None, headers: dict[str, str] | None = None
-) -> tuple[int, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"{base_url}{path}", data=data, method=method)
-    req.add_header("Authorization", f"Bearer {token}")
-    req.add_header("Accept", "application/json")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    for k, v in (headers or {}).items():
-        req.add_header(k, v)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return resp.status, json.loads(resp.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
-
-
 @pytest.fixture
 def school(base_url: str, seeded: LocalStack) -> dict[str, str]:
     """A new district and school provisioned through the API, with a school admin's and a teacher's token."""
     iss = seeded.settings.oidc_issuer
-    platform = issuer.mint(iss, sub="e2e-platform", roles=["platform_admin"])
-    status, district = call(base_url, "POST", "/districts", platform, {"name": "测试区教育局"})
-    assert status == 201, district
-    district_admin = issuer.mint(iss, sub="e2e-district", roles=["district_admin"], district=district["id"])
-    body = {
-        "name": "测试实验小学",
-        "code": f"E2E-{uuid.uuid4().hex[:6].upper()}",
-        "address": "北京市东城区测试路2号",
-        "first_admin": {"name": "测试校长", "email": f"p{uuid.uuid4().hex[:6]}@example.cn"},
-    }
-    status, made = call(
-        base_url,
-        "POST",
-        f"/districts/{district['id']}/schools",
-        district_admin,
-        body,
-        {"Idempotency-Key": uuid.uuid4().hex},
+    api = Api(base_url)
+    made = provision_school(
+        api,
+        iss,
+        new_district(api, iss, "测试区教育局"),
+        name="测试实验小学",
+        code=f"E2E-{uuid.uuid4().hex[:6].upper()}",
+        address="北京市东城区测试路2号",
+        principal="测试校长",
     )
-    assert status == 201, made
-    school_id = made["school"]["id"]
+    school_id = made["id"]
     return {
         "id": school_id,
-        "name": made["school"]["name"],
-        "admin": issuer.mint(iss, sub=f"e2e-admin-{school_id[-6:]}", roles=["school_admin"], tenant=school_id),
-        "teacher": issuer.mint(iss, sub="e2e-teacher-a", roles=["teacher"], tenant=school_id),
+        "name": made["name"],
+        "admin": mint_token(iss, f"e2e-admin-{school_id[-6:]}", "school_admin", tenant=school_id),
+        "teacher": mint_token(iss, "e2e-teacher-a", "teacher", tenant=school_id),
     }
-
-
-def sign_in_with(context: BrowserContext, token: str, sub: str, name: str, role: str) -> None:
-    user = json.dumps({"sub": sub, "name": name, "role": role}, ensure_ascii=False)
-    script = f"sessionStorage.setItem('kehou.token', {json.dumps(token)});"
-    script += f" sessionStorage.setItem('kehou.user', {json.dumps(user)});"
-    context.add_init_script(script)
 
 
 def csv_file(rows: list[str]) -> FilePayload:
@@ -104,40 +72,11 @@ def open_tab(page: Page, testid: str) -> None:
     expect(page.get_by_test_id(testid)).to_have_attribute("aria-current", "page")
 
 
-def fill_activity(
-    page: Page,
-    *,
-    name: str,
-    category: str,
-    provider: str,
-    grades: list[int],
-    weekdays: list[int],
-    venue: str,
-    capacity: str,
-    fee: str,
-    basis: str,
-    staff: str = "",
-) -> None:
-    page.get_by_test_id("activity-name").fill(name)
-    page.get_by_test_id("activity-category").select_option(category)
-    page.get_by_test_id("activity-provider").select_option(provider)
-    for g in grades:
-        page.get_by_test_id(f"activity-grade-{g}").check()
-    for d in weekdays:
-        page.get_by_test_id(f"activity-weekday-{d}").check()
-    page.get_by_test_id("activity-period").select_option("2")
-    page.get_by_test_id("activity-venue").fill(venue)
-    page.get_by_test_id("activity-capacity").fill(capacity)
-    page.get_by_test_id("activity-fee-basis").select_option(basis)
-    page.get_by_test_id("activity-fee").fill(fee)
-    page.get_by_test_id("activity-staff").fill(staff)
-
-
 def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement(
     page: Page, context: BrowserContext, school: dict[str, str], base_url: str
 ) -> None:
     sid, admin = school["id"], school["admin"]
-    sign_in_with(context, admin, f"e2e-admin-{sid[-6:]}", "测试校长", "school_admin")
+    sign_in(context, admin, f"e2e-admin-{sid[-6:]}", "测试校长", "school_admin")
     page.goto("/app/#/roster")
     for tab in ADMIN_TABS:
         expect(page.get_by_test_id(tab)).to_be_visible()
@@ -166,7 +105,7 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(page.get_by_test_id("roster-import-error")).to_have_attribute("data-error-code", "roster_import_invalid")
     expect(page.get_by_test_id("roster-import-error")).to_be_focused()
     expect(page.get_by_test_id("roster-classes-empty")).to_be_visible()
-    assert call(base_url, "GET", f"/schools/{sid}/classes", admin)[1]["items"] == []
+    assert request(base_url, "GET", f"/schools/{sid}/classes", admin)[1]["items"] == []
     shot(page, "admin-roster-errors-zh-phone")
 
     # the fixed file: counts; the classes appear
@@ -249,11 +188,9 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(prow.get_by_test_id("provider-status")).to_have_attribute("data-status", "approved")
     expect(page.get_by_test_id("providers-status")).to_contain_text("已批准")
     prow.get_by_test_id("provider-suspend").click()
-    expect(page.get_by_test_id("provider-reason")).to_be_focused()
-    page.get_by_test_id("provider-suspend-confirm").click()
-    expect(page.get_by_test_id("provider-reason-error")).to_have_text("此项必填。")
-    page.get_by_test_id("provider-reason").fill("安全检查未通过")
-    page.get_by_test_id("provider-suspend-confirm").click()
+    reason_form(
+        page, field="provider-reason", confirm="provider-suspend-confirm", missing="此项必填。", reason="安全检查未通过"
+    )
     expect(prow.get_by_test_id("provider-status")).to_have_attribute("data-status", "suspended")
     expect(prow.get_by_test_id("provider-status-reason")).to_contain_text("安全检查未通过")
     expect(prow.get_by_test_id("provider-approve")).to_have_count(0)
@@ -283,7 +220,7 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     page.get_by_test_id("provider-edit-close").click()
     expect(page.get_by_test_id("provider-detail")).to_have_count(0)
     expect(prow.get_by_test_id("provider-open")).to_be_focused()
-    status, stored = call(base_url, "GET", f"/schools/{sid}/providers/{provider_id}", admin)
+    status, stored = request(base_url, "GET", f"/schools/{sid}/providers/{provider_id}", admin)
     assert status == 200 and (stored["contact_name"], stored["version"]) == ("李经理", 5)
 
     # program editor: a new term, services, two activities (one by the provider)
@@ -343,7 +280,7 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(page.get_by_test_id("term-edit-form")).to_have_count(0)
     expect(page.get_by_test_id("term-service-days")).to_have_attribute("data-count", "94")
     expect(page.get_by_test_id("term-closed-row")).to_have_count(2)
-    status, stored_term = call(base_url, "GET", f"/schools/{sid}/terms/{term_id}", admin)
+    status, stored_term = request(base_url, "GET", f"/schools/{sid}/terms/{term_id}", admin)
     assert status == 200 and stored_term["version"] == 2
     assert [x["name"] for x in stored_term["holidays"]] == ["国庆节", "元旦"]
     assert stored_term["make_up_days"] == [{"date": "2031-09-28", "runs_weekday": 3, "name": "国庆调休"}]
@@ -429,7 +366,7 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(page.get_by_test_id("program-save-status")).to_be_visible()
     expect(page.get_by_test_id("program-version")).to_have_attribute("data-version", "1")
     expect(page.get_by_test_id("program-dirty")).to_have_count(0)
-    status, draft = call(base_url, "GET", f"/schools/{sid}/terms/{term_id}/program", admin)
+    status, draft = request(base_url, "GET", f"/schools/{sid}/terms/{term_id}/program", admin)
     assert status == 200 and draft["version"] == 1
     assert {s["kind"]: s for s in draft["services"]}["lunch"]["price_per_day_fen"] == 1550
     fees = {a["name"]: (a["fee_fen"], a["fee_basis"], a["provider"]) for a in draft["activities"]}
@@ -438,13 +375,13 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
 
     # a provider suspended meanwhile keeps the program from being published: the problem sits on its activity
     reason = {"status": "suspended", "reason": "资质复核"}
-    assert call(base_url, "POST", f"/schools/{sid}/providers/{provider_id}/status", admin, reason)[0] == 200
+    assert request(base_url, "POST", f"/schools/{sid}/providers/{provider_id}/status", admin, reason)[0] == 200
     page.get_by_test_id("program-publish").click()
     expect(page.get_by_test_id("program-publish-error")).to_have_attribute("data-error-code", "program_not_publishable")
     expect(basketball.get_by_test_id("program-activity-error")).to_have_text("该服务机构尚未获批准，不能公示。")
     expect(page.get_by_test_id("program-latest-published")).to_have_count(0)
     reason = {"status": "approved", "reason": "复核通过"}
-    assert call(base_url, "POST", f"/schools/{sid}/providers/{provider_id}/status", admin, reason)[0] == 200
+    assert request(base_url, "POST", f"/schools/{sid}/providers/{provider_id}/status", admin, reason)[0] == 200
 
     # publish: version 1, the public notice lists both activities
     page.get_by_test_id("program-publish").click()
@@ -501,13 +438,13 @@ def test_school_admin_imports_registers_edits_publishes_and_writes_the_agreement
     expect(page.get_by_test_id("template-save-status")).to_contain_text("第 1 版")
     expect(page.get_by_test_id("template-version")).to_have_attribute("data-version", "1")
     expect(page.get_by_test_id("template-version")).to_have_text("当前版本：第 1 版")
-    status, saved = call(base_url, "GET", f"/schools/{sid}/terms/{term_id}/agreement-template", admin)
+    status, saved = request(base_url, "GET", f"/schools/{sid}/terms/{term_id}/agreement-template", admin)
     assert status == 200 and saved["version"] == 1 and saved["placeholders"] == ["student_name", "term_name"]
     shot(page, "admin-template-zh-phone")
 
 
 def test_a_teacher_does_not_see_the_admin_tabs(page: Page, context: BrowserContext, school: dict[str, str]) -> None:
-    sign_in_with(context, school["teacher"], "e2e-teacher-a", "钱老师", "teacher")
+    sign_in(context, school["teacher"], "e2e-teacher-a", "钱老师", "teacher")
     page.goto("/app/#/roster")
     expect(page.get_by_test_id("me-roles")).to_have_text("教师")
     for tab in ADMIN_TABS:

@@ -8,20 +8,18 @@ and later withdraws, and the second child is handed the freed place automaticall
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 
-from devstack import issuer, seed
+from devstack import seed
 from devstack.stack import LocalStack
-from tests.e2e.conftest import PHONE, RESULTS
+from tests.e2e.helpers import Api, OpenAs, fill_activity, mint_token, provision_school, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -43,45 +41,22 @@ class School:
     guardian_b: Person
 
 
-def call(base_url: str, method: str, path: str, token: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{base_url}{path}", data=data, method=method)
-    req.add_header("Idempotency-Key", str(uuid.uuid4()))
-    req.add_header("Authorization", f"Bearer {token}")
-    req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        return json.loads(resp.read() or b"null")
-
-
 def person(stack: LocalStack, sub: str, name: str, role: str, school: str | None = None, **claims: Any) -> Person:
-    token = issuer.mint(
-        stack.settings.oidc_issuer,
-        sub=sub,
-        roles=[role],
-        tenant=school,
-        district=claims.get("district"),
-        phone=claims.get("phone"),
-    )
-    return Person(sub, name, role, token)
+    return Person(sub, name, role, mint_token(stack.settings.oidc_issuer, sub, role, tenant=school, **claims))
 
 
 @pytest.fixture(scope="module")
 def school(seeded: LocalStack, base_url: str) -> School:
-    district_admin = person(seeded, "seed-d1-admin", "东城区管理员", "district_admin", district=seed.D1)
     suffix = uuid.uuid4().hex[:6]
-    made = call(
-        base_url,
-        "POST",
-        f"/districts/{seed.D1}/schools",
-        district_admin.token,
-        {
-            "name": f"链路测试小学{suffix}",
-            "code": f"E2E-{suffix}",
-            "address": "北京市东城区测试路9号",
-            "first_admin": {"name": "链校长", "email": f"p-{suffix}@e2e.example.cn"},
-        },
-    )
-    sid = made["school"]["id"]
+    sid = provision_school(
+        Api(base_url),
+        seeded.settings.oidc_issuer,
+        seed.D1,
+        name=f"链路测试小学{suffix}",
+        code=f"E2E-{suffix}",
+        address="北京市东城区测试路9号",
+        principal="链校长",
+    )["id"]
     return School(
         id=sid,
         principal=person(seeded, f"p-{suffix}", "链校长", "school_admin", sid),
@@ -92,28 +67,9 @@ def school(seeded: LocalStack, base_url: str) -> School:
 
 
 @pytest.fixture
-def as_person(browser: Browser, base_url: str) -> Iterator[Any]:
-    contexts: list[BrowserContext] = []
-    errors: list[str] = []
-
-    def open_as(p: Person) -> Page:
-        ctx = browser.new_context(base_url=base_url, viewport=PHONE, locale="zh-CN")
-        user = json.dumps({"sub": p.sub, "name": p.name, "role": p.role})
-        ctx.add_init_script(  # about:blank has no storage; only the app's pages get the session
-            "if (location.protocol.startsWith('http')) {"
-            f"sessionStorage.setItem('kehou.token', {json.dumps(p.token)});"
-            f"sessionStorage.setItem('kehou.user', {json.dumps(user)});"
-            "}"
-        )
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield open_as
-    for ctx in contexts:
-        ctx.close()
-    assert not errors, f"uncaught errors in the pages: {errors}"
+def as_person(open_as: OpenAs) -> Callable[[Person], Page]:
+    """Each person in a browser context of their own, signed in."""
+    return lambda p: open_as(p.token, p.sub, p.name, p.role)
 
 
 def goto(page: Page, route: str) -> None:
@@ -121,11 +77,6 @@ def goto(page: Page, route: str) -> None:
     page.goto("about:blank")
     page.goto(f"/app/#/{route}")
     expect(page.get_by_test_id("me-roles").or_(page.get_by_test_id("nav"))).not_to_have_count(0)
-
-
-def shot(page: Page, name: str) -> None:
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(RESULTS / f"chain-{name}.png"), full_page=True)
 
 
 def roster_csv(teacher_sub: str) -> bytes:
@@ -155,7 +106,16 @@ def apply_for_child(page: Page, child_name: str) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
-def test_the_whole_chain_with_a_waiting_list_promotion(school: School, as_person: Any) -> None:
+def approve_each(page: Page, queue: str, ids: tuple[str, ...]) -> None:
+    """Approves the applications one after the other in a queue ("review": 班级审核, "approval": 校长审定)."""
+    for aid in ids:
+        item = page.locator(f'[data-testid="{queue}-item"][data-application-id="{aid}"]')
+        expect(item).to_be_visible()
+        item.get_by_test_id(f"{queue}-approve").click()
+        expect(item).to_have_count(0)
+
+
+def test_the_whole_chain_with_a_waiting_list_promotion(school: School, as_person: Callable[[Person], Page]) -> None:
     # 1. The school admin imports the roster and publishes the program (one place in 少儿篮球).
     admin = as_person(school.principal)
     goto(admin, "roster")
@@ -175,22 +135,24 @@ def test_the_whole_chain_with_a_waiting_list_promotion(school: School, as_person
     admin.get_by_test_id("service-lunch-enabled").check()
     admin.get_by_test_id("service-lunch-price").fill("15")
     admin.get_by_test_id("program-add-activity").click()
-    admin.get_by_test_id("activity-name").fill("少儿篮球")
-    admin.get_by_test_id("activity-category").select_option("sports")
-    admin.get_by_test_id("activity-provider").select_option("school")
-    admin.get_by_test_id("activity-grade-3").check()
-    admin.get_by_test_id("activity-weekday-3").check()
-    admin.get_by_test_id("activity-period").select_option("2")
-    admin.get_by_test_id("activity-venue").fill("操场")
-    admin.get_by_test_id("activity-capacity").fill("1")
-    admin.get_by_test_id("activity-fee").fill("0")
-    admin.get_by_test_id("activity-fee-basis").select_option("free")
+    fill_activity(
+        admin,
+        name="少儿篮球",
+        category="sports",
+        provider="school",
+        grades=[3],
+        weekdays=[3],
+        venue="操场",
+        capacity="1",
+        fee="0",
+        basis="free",
+    )
     admin.get_by_test_id("activity-save").click()
     expect(admin.get_by_test_id("program-activity").filter(has_text="少儿篮球")).to_be_visible()
     admin.get_by_test_id("program-save").click()
     admin.get_by_test_id("program-publish").click()
     expect(admin.get_by_test_id("program-published")).to_contain_text("1")
-    shot(admin, "program-published")
+    shot(admin, "chain-program-published")
 
     goto(admin, "agreement-template")
     admin.get_by_test_id("template-text").fill(
@@ -211,20 +173,12 @@ def test_the_whole_chain_with_a_waiting_list_promotion(school: School, as_person
     # 3. The 班主任 approves both in the class review queue.
     teacher = as_person(school.teacher)
     goto(teacher, "class-review")
-    for aid in (a_id, b_id):
-        item = teacher.locator(f'[data-testid="review-item"][data-application-id="{aid}"]')
-        expect(item).to_be_visible()
-        item.get_by_test_id("review-approve").click()
-        expect(item).to_have_count(0)
-    shot(teacher, "class-review-done")
+    approve_each(teacher, "review", (a_id, b_id))
+    shot(teacher, "chain-class-review-done")
 
     # 4. The principal approves A, then B: B's activity is full, so B waits at position 1.
     goto(admin, "approvals")
-    for aid in (a_id, b_id):
-        item = admin.locator(f'[data-testid="approval-item"][data-application-id="{aid}"]')
-        expect(item).to_be_visible()
-        item.get_by_test_id("approval-approve").click()
-        expect(item).to_have_count(0)
+    approve_each(admin, "approval", (a_id, b_id))
 
     goto(guardian_b, f"application/{b_id}")
     expect(guardian_b.get_by_test_id("application-status")).to_have_attribute("data-status", "approved")
@@ -239,7 +193,7 @@ def test_the_whole_chain_with_a_waiting_list_promotion(school: School, as_person
     guardian_a.get_by_test_id("agreement-sign").click()
     expect(guardian_a.get_by_test_id("application-status")).to_have_attribute("data-status", "active")
     expect(guardian_a.get_by_test_id("agreement-signed")).to_contain_text(re.compile(r"[0-9a-f]{64}"))
-    shot(guardian_a, "signed")
+    shot(guardian_a, "chain-signed")
 
     # 6. Guardian A withdraws; the freed place goes to B automatically.
     guardian_a.get_by_test_id("withdraw-open").click()
@@ -252,4 +206,4 @@ def test_the_whole_chain_with_a_waiting_list_promotion(school: School, as_person
     expect(guardian_b.get_by_test_id("activity-position")).to_have_count(0)
     goto(guardian_b, "inbox")
     expect(guardian_b.get_by_test_id("inbox-item")).not_to_have_count(0)
-    shot(guardian_b, "inbox")
+    shot(guardian_b, "chain-inbox")

@@ -8,22 +8,16 @@ a guardian whose phone matches no child, refused consent, and a returned applica
 
 from __future__ import annotations
 
-import json
 import random
 import re
-import urllib.error
-import urllib.request
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
-from devstack.issuer import mint
 from devstack.stack import LocalStack
-from tests.e2e.conftest import DESKTOP, PHONE, RESULTS
+from tests.e2e.helpers import DESKTOP, PHONE, Api, OpenAs, mint_token, new_district, provision_school, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -36,29 +30,7 @@ TEMPLATE = (
 
 
 # ---------------------------------------------------------------------------------------------
-# the API, for the setup and for the staff's steps (another team builds their pages)
-
-
-class Http:
-    def __init__(self, base_url: str):
-        self.base_url = base_url
-
-    def __call__(
-        self, method: str, path: str, token: str, body: Any = None, headers: dict[str, str] | None = None
-    ) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(f"{self.base_url}{path}", data=data, method=method)
-        req.add_header("Authorization", f"Bearer {token}")
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        for k, v in (headers or {}).items():
-            req.add_header(k, v)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                raw = resp.read()
-        except urllib.error.HTTPError as exc:  # pragma: no cover - the message says what failed
-            raise AssertionError(f"{method} {path}: {exc.code} {exc.read().decode(errors='replace')}") from exc
-        return json.loads(raw) if raw else None
+# the school, set up through the API (the staff's steps too: another team builds their pages)
 
 
 @dataclass
@@ -72,7 +44,7 @@ class Family:
 
 @dataclass
 class School:
-    http: Http
+    http: Api
     issuer: str
     school_id: str
     term_id: str
@@ -88,7 +60,7 @@ class School:
 
     def guardian(self, name: str, phone: str) -> tuple[str, str]:
         sub = f"g-{uuid.uuid4().hex[:8]}"
-        return sub, mint(self.issuer, sub=sub, roles=["guardian"], tenant=self.school_id, phone=phone)
+        return sub, mint_token(self.issuer, sub, "guardian", tenant=self.school_id, phone=phone)
 
 
 def random_phone() -> str:
@@ -98,22 +70,20 @@ def random_phone() -> str:
 @pytest.fixture(scope="module")
 def school(seeded: LocalStack, base_url: str) -> School:
     issuer = seeded.settings.oidc_issuer
-    http = Http(base_url)
-    platform = mint(issuer, sub="e2e-platform", roles=["platform_admin"])
-    district = http("POST", "/districts", platform, {"name": "家长页测试区教育局"})["id"]
-    district_admin = mint(issuer, sub="e2e-da", roles=["district_admin"], district=district)
-    body = {
-        "name": "阳光小学",
-        "code": f"YG{uuid.uuid4().hex[:6]}",
-        "address": "北京市东城区阳光路1号",
-        "first_admin": {"name": "周校长", "email": f"p{uuid.uuid4().hex[:6]}@example.cn"},
-    }
-    sid = http("POST", f"/districts/{district}/schools", district_admin, body, {"Idempotency-Key": uuid.uuid4().hex})[
-        "school"
-    ]["id"]
-    admin = mint(issuer, sub=f"principal-{sid[-6:]}", roles=["school_admin"], tenant=sid)
+    http = Api(base_url)
+    district = new_district(http, issuer, "家长页测试区教育局")
+    sid = provision_school(
+        http,
+        issuer,
+        district,
+        name="阳光小学",
+        code=f"YG{uuid.uuid4().hex[:6]}",
+        address="北京市东城区阳光路1号",
+        principal="周校长",
+    )["id"]
+    admin = mint_token(issuer, f"principal-{sid[-6:]}", "school_admin", tenant=sid)
     teacher_sub = f"teacher-{sid[-6:]}"
-    teacher = mint(issuer, sub=teacher_sub, roles=["teacher"], tenant=sid)
+    teacher = mint_token(issuer, teacher_sub, "teacher", tenant=sid)
     klass = http(
         "POST",
         f"/schools/{sid}/classes",
@@ -203,28 +173,24 @@ def school(seeded: LocalStack, base_url: str) -> School:
 # browser helpers
 
 
-def shot(page: Page, name: str) -> None:
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
-
-
 def as_guardian(context: BrowserContext, fam: Family, name: str) -> None:
-    user = json.dumps({"sub": fam.sub, "name": name, "role": "guardian"}, ensure_ascii=False)
-    context.add_init_script(
-        f"sessionStorage.setItem('kehou.token', {json.dumps(fam.token)});"
-        f"sessionStorage.setItem('kehou.user', {json.dumps(user)});"
-    )
+    sign_in(context, fam.token, fam.sub, name, "guardian")
 
 
-@pytest.fixture
-def second(browser: Browser, base_url: str) -> Iterator[tuple[BrowserContext, Page]]:
-    ctx = browser.new_context(base_url=base_url, viewport=PHONE, locale="zh-CN")
-    p = ctx.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield ctx, p
-    ctx.close()
-    assert not errors, f"uncaught errors in the second page: {errors}"
+def submitted_application(school: School, fam: Family, pickup_time: str, activity: str) -> str:
+    """The family consents and applies (care and one activity, picked up by 爸爸) through the API; its id."""
+    school.http("POST", school.path(f"/students/{fam.student_id}/consent"), fam.token, {"text_version": "2026-01"})
+    body = {
+        "student_id": fam.student_id,
+        "term_id": school.term_id,
+        "care_reason": {"pickup_by": "爸爸", "pickup_time": pickup_time},
+        "services": ["care"],
+        "activity_ids": [activity],
+        "lunch": False,
+    }
+    app_id: str = school.http("POST", school.path("/applications"), fam.token, body)["id"]
+    school.http("POST", school.path(f"/applications/{app_id}/submit"), fam.token)
+    return app_id
 
 
 def app_id_of(page: Page) -> str:
@@ -238,7 +204,7 @@ def app_id_of(page: Page) -> str:
 
 
 def test_guardian_applies_signs_withdraws_and_the_waiting_child_moves_up(
-    school: School, context: BrowserContext, page: Page, second: tuple[BrowserContext, Page]
+    school: School, context: BrowserContext, page: Page, open_as: OpenAs
 ) -> None:
     a, b = school.families["a"], school.families["b"]
     as_guardian(context, a, "李妈妈")
@@ -339,25 +305,10 @@ def test_guardian_applies_signs_withdraws_and_the_waiting_child_moves_up(
     shot(page, "parent-application-active-zh-phone")
 
     # the second family applies for the same full activity: waiting list, position 1
-    school.http("POST", school.path(f"/students/{b.student_id}/consent"), b.token, {"text_version": "2026-01"})
-    app_b = school.http(
-        "POST",
-        school.path("/applications"),
-        b.token,
-        {
-            "student_id": b.student_id,
-            "term_id": school.term_id,
-            "care_reason": {"pickup_by": "爸爸", "pickup_time": "18:00"},
-            "services": ["care"],
-            "activity_ids": [school.football],
-            "lunch": False,
-        },
-    )["id"]
-    school.http("POST", school.path(f"/applications/{app_b}/submit"), b.token)
+    app_b = submitted_application(school, b, "18:00", school.football)
     school.http("POST", school.path(f"/applications/{app_b}/class-review"), school.teacher, {"decision": "approve"})
     school.http("POST", school.path(f"/applications/{app_b}/decision"), school.admin, {"decision": "approve"})
-    ctx_b, page_b = second
-    as_guardian(ctx_b, b, "赵爸爸")
+    page_b = open_as(b.token, b.sub, "赵爸爸", "guardian")
     page_b.goto(f"/app/#/application/{app_b}")
     football_b = page_b.locator(f'[data-testid="application-activity"][data-activity-id="{school.football}"]')
     expect(football_b).to_have_attribute("data-state", "waitlisted")
@@ -511,21 +462,7 @@ def test_refused_consent_blocks_applying_with_the_reason(school: School, context
 
 def test_returned_application_is_edited_and_resubmitted(school: School, context: BrowserContext, page: Page) -> None:
     d = school.families["d"]
-    school.http("POST", school.path(f"/students/{d.student_id}/consent"), d.token, {"text_version": "2026-01"})
-    app_id = school.http(
-        "POST",
-        school.path("/applications"),
-        d.token,
-        {
-            "student_id": d.student_id,
-            "term_id": school.term_id,
-            "care_reason": {"pickup_by": "爸爸", "pickup_time": "17:40"},
-            "services": ["care"],
-            "activity_ids": [school.reading],
-            "lunch": False,
-        },
-    )["id"]
-    school.http("POST", school.path(f"/applications/{app_id}/submit"), d.token)
+    app_id = submitted_application(school, d, "17:40", school.reading)
     school.http(
         "POST",
         school.path(f"/applications/{app_id}/class-review"),

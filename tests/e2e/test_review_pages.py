@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,35 +16,25 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
-from devstack.issuer import mint
 from devstack.stack import LocalStack
-from tests.e2e.conftest import DESKTOP, PHONE, RESULTS
+from tests.e2e.helpers import (
+    DESKTOP,
+    PHONE,
+    Api,
+    OpenAs,
+    mint_token,
+    new_district,
+    provision_school,
+    reason_form,
+    shot,
+    sign_in,
+)
 
 pytestmark = pytest.mark.e2e
 
 
 # ---------------------------------------------------------------------------------------------
-# the API, as plain HTTP against the chalice local server
-
-
-class Http:
-    def __init__(self, base_url: str) -> None:
-        self.base = base_url
-
-    def call(self, method: str, path: str, token: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        req.add_header("Authorization", f"Bearer {token}")
-        req.add_header("Accept", "application/json")
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        for k, v in (headers or {}).items():
-            req.add_header(k, v)
-        try:
-            with urllib.request.urlopen(req, timeout=30) as resp:
-                return json.loads(resp.read() or b"null")
-        except urllib.error.HTTPError as exc:  # pragma: no cover - a failed setup says why
-            raise AssertionError(f"{method} {path} -> {exc.code}: {exc.read().decode(errors='replace')}") from exc
+# the school, set up through the API
 
 
 @dataclass
@@ -60,7 +48,7 @@ class Child:
 
 @dataclass
 class World:
-    http: Http
+    http: Api
     issuer: str
     school_id: str
     principal: str
@@ -75,37 +63,32 @@ class World:
         return f"/schools/{self.school_id}/applications/{self.children[child].application_id}{tail}"
 
 
-def token(issuer: str, sub: str, role: str, **kw: Any) -> str:
-    return mint(issuer, sub=sub, roles=[role], **kw)
-
-
-def new_school(http: Http, issuer: str) -> World:
+def new_school(http: Api, issuer: str) -> World:
     tag = uuid.uuid4().hex[:6]
-    platform = token(issuer, f"rv-platform-{tag}", "platform_admin")
-    district = http.call("POST", "/districts", platform, {"name": f"审核测试区教育局{tag}"})["id"]
-    da = token(issuer, f"rv-da-{tag}", "district_admin", district=district)
-    body = {
-        "name": "审核测试小学",
-        "code": f"RV-{tag}",
-        "address": "北京市东城区审核路1号",
-        "first_admin": {"name": "王校长", "email": f"p{tag}@example.cn"},
-    }
-    school = http.call("POST", f"/districts/{district}/schools", da, body, {"Idempotency-Key": uuid.uuid4().hex})
-    school_id = school["school"]["id"]
+    district = new_district(http, issuer, f"审核测试区教育局{tag}")
+    school = provision_school(
+        http,
+        issuer,
+        district,
+        name="审核测试小学",
+        code=f"RV-{tag}",
+        address="北京市东城区审核路1号",
+        principal="王校长",
+    )
     sub = f"rv-principal-{tag}"
-    return World(http, issuer, school_id, token(issuer, sub, "school_admin", tenant=school_id), sub)
+    return World(http, issuer, school["id"], mint_token(issuer, sub, "school_admin", tenant=school["id"]), sub)
 
 
 def add_class(w: World, key: str, name: str, teacher_sub: str, teacher_name: str) -> None:
     body = {"grade": 3, "name": name, "homeroom_teacher_sub": teacher_sub, "homeroom_teacher_name": teacher_name}
-    w.classes[key] = w.http.call("POST", f"/schools/{w.school_id}/classes", w.principal, body)["id"]
-    w.teachers[key] = token(w.issuer, teacher_sub, "teacher", tenant=w.school_id)
+    w.classes[key] = w.http("POST", f"/schools/{w.school_id}/classes", w.principal, body)["id"]
+    w.teachers[key] = mint_token(w.issuer, teacher_sub, "teacher", tenant=w.school_id)
 
 
 def publish_program(w: World) -> None:
     sid = w.school_id
     term = {"name": "3001秋季学期", "starts_on": "3001-09-01", "ends_on": "3002-01-15"}
-    w.term_id = w.http.call("POST", f"/schools/{sid}/terms", w.principal, term)["id"]
+    w.term_id = w.http("POST", f"/schools/{sid}/terms", w.principal, term)["id"]
 
     def activity(name: str, capacity: int, fee_fen: int, category: str) -> dict[str, Any]:
         return {
@@ -126,8 +109,8 @@ def publish_program(w: World) -> None:
         "activities": [activity("围棋", 1, 30000, "traditional_culture"), activity("足球", 30, 0, "sports")],
     }
     path = f"/schools/{sid}/terms/{w.term_id}/program"
-    w.http.call("PUT", path, w.principal, program, {"If-Match": '"0"'})
-    published = w.http.call("POST", f"{path}/publish", w.principal)
+    w.http("PUT", path, w.principal, program, {"If-Match": '"0"'})
+    published = w.http("POST", f"{path}/publish", w.principal)
     w.activities = {a["name"]: a["id"] for a in published["activities"]}
 
 
@@ -138,8 +121,8 @@ def add_child(w: World, key: str, name: str, class_key: str, phone: str, guardia
         "class_id": w.classes[class_key],
         "guardians": [{"name": f"{name[0]}家长", "relationship": "father", "phone": phone}],
     }
-    student = w.http.call("POST", f"/schools/{w.school_id}/students", w.principal, body)
-    guardian = token(w.issuer, guardian_sub, "guardian", tenant=w.school_id, phone=phone)
+    student = w.http("POST", f"/schools/{w.school_id}/students", w.principal, body)
+    guardian = mint_token(w.issuer, guardian_sub, "guardian", tenant=w.school_id, phone=phone)
     w.children[key] = Child(name, class_key, guardian, student["id"])
 
 
@@ -147,7 +130,7 @@ def apply(w: World, key: str, activities: list[str], situation: str, note: str =
     """The guardian consents (PIPL, separately), applies and submits."""
     c = w.children[key]
     sid = w.school_id
-    w.http.call("POST", f"/schools/{sid}/students/{c.student_id}/consent", c.guardian, {"text_version": "v1"})
+    w.http("POST", f"/schools/{sid}/students/{c.student_id}/consent", c.guardian, {"text_version": "v1"})
     body = {
         "student_id": c.student_id,
         "term_id": w.term_id,
@@ -156,13 +139,13 @@ def apply(w: World, key: str, activities: list[str], situation: str, note: str =
         "activity_ids": [w.activities[a] for a in activities],
         "lunch": True,
     }
-    c.application_id = w.http.call("POST", f"/schools/{sid}/applications", c.guardian, body)["id"]
-    w.http.call("POST", w.app_path(key, "/submit"), c.guardian)
+    c.application_id = w.http("POST", f"/schools/{sid}/applications", c.guardian, body)["id"]
+    w.http("POST", w.app_path(key, "/submit"), c.guardian)
 
 
 def world_with_applications(base_url: str, stack: LocalStack) -> World:
     """Class A (班主任 李老师) with four children, class B (another 班主任) with one; two guardians."""
-    w = new_school(Http(base_url), stack.settings.oidc_issuer)
+    w = new_school(Api(base_url), stack.settings.oidc_issuer)
     tag = uuid.uuid4().hex[:6]
     add_class(w, "A", "三年级1班", f"rv-teacher-a-{tag}", "李老师")
     add_class(w, "B", "三年级2班", f"rv-teacher-b-{tag}", "周老师")
@@ -185,19 +168,6 @@ def world_with_applications(base_url: str, stack: LocalStack) -> World:
 # browser helpers
 
 
-def shot(page: Page, name: str) -> None:
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
-
-
-def signed_in(context: BrowserContext, tok: str, sub: str, name: str, role: str) -> None:
-    user = json.dumps({"sub": sub, "name": name, "role": role}, ensure_ascii=False)
-    context.add_init_script(
-        f"sessionStorage.setItem('kehou.token', {json.dumps(tok)});"
-        f"sessionStorage.setItem('kehou.user', {json.dumps(user)});"
-    )
-
-
 def item(page: Page, testid: str, w: World, child: str) -> Locator:
     return page.locator(f'[data-testid="{testid}"][data-application-id="{w.children[child].application_id}"]')
 
@@ -213,227 +183,210 @@ def sub_of(tok: str) -> str:
 # the chain: 班级审核 by the 班主任, then 校长审定 one by one and in a batch
 
 
-def test_class_review_then_principal_approval(browser: Any, base_url: str, seeded: LocalStack) -> None:
+def test_class_review_then_principal_approval(open_as: OpenAs, base_url: str, seeded: LocalStack) -> None:
     w = world_with_applications(base_url, seeded)
     http = w.http
     teacher_a = w.teachers["A"]
 
     # --- the 班主任 of class A ------------------------------------------------------------------
-    ctx = browser.new_context(base_url=base_url, viewport=PHONE, locale="zh-CN")
-    errors: list[str] = []
-    try:
-        signed_in(ctx, teacher_a, sub_of(teacher_a), "李老师", "teacher")
-        page = ctx.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto("/app/#/class-review")
-        expect(page.get_by_test_id("nav-class-review")).to_have_text("班级审核")
-        expect(page.get_by_test_id("nav-approvals")).to_have_count(0)
-        expect(page.get_by_role("heading", name="班级审核", level=1)).to_be_visible()
-        expect(page.get_by_test_id("review-class-name")).to_contain_text("三年级1班")  # one class: no select
-        expect(page.get_by_test_id("review-class")).to_have_count(0)
-        expect(page.get_by_test_id("review-status")).to_have_value("submitted")
+    page = open_as(teacher_a, sub_of(teacher_a), "李老师", "teacher")
+    page.goto("/app/#/class-review")
+    expect(page.get_by_test_id("nav-class-review")).to_have_text("班级审核")
+    expect(page.get_by_test_id("nav-approvals")).to_have_count(0)
+    expect(page.get_by_role("heading", name="班级审核", level=1)).to_be_visible()
+    expect(page.get_by_test_id("review-class-name")).to_contain_text("三年级1班")  # one class: no select
+    expect(page.get_by_test_id("review-class")).to_have_count(0)
+    expect(page.get_by_test_id("review-status")).to_have_value("submitted")
 
-        # only class A's submitted applications, with the names they carry, the program's and the places
-        items = page.get_by_test_id("review-item")
-        expect(items).to_have_count(4)
-        expect(item(page, "review-item", w, "b1")).to_have_count(0)
-        a1 = item(page, "review-item", w, "a1")
-        expect(a1.get_by_test_id("review-child")).to_have_text("陈小明")
-        expect(a1.get_by_test_id("review-term")).to_contain_text("3001秋季学期")
-        expect(a1.get_by_test_id("review-pickup")).to_have_text("父亲，约 18:30 接")
-        expect(a1.get_by_test_id("review-note")).to_have_text("父母都在外地上班，下班晚")
-        expect(a1.get_by_test_id("review-situation")).to_contain_text("监护人下班晚")
-        expect(a1.get_by_test_id("review-priority")).to_have_text("候补优先级 2")
-        expect(a1.get_by_test_id("review-services")).to_have_text("看管（自主作业）")
-        expect(a1.get_by_test_id("review-lunch")).to_have_text("需要")
-        expect(a1.get_by_test_id("review-activity")).to_have_count(2)
-        expect(a1.get_by_test_id("review-activity").first).to_contain_text("围棋")
-        expect(a1.get_by_test_id("review-activity").first).to_contain_text("名额 0/1 · ¥300.00/学期")
-        expect(a1.get_by_test_id("review-submitted")).not_to_be_empty()
-        expect(item(page, "review-item", w, "a2").get_by_test_id("review-priority")).to_have_text("候补优先级 1")
-        shot(page, "review-class-zh-phone")
+    # only class A's submitted applications, with the names they carry, the program's and the places
+    items = page.get_by_test_id("review-item")
+    expect(items).to_have_count(4)
+    expect(item(page, "review-item", w, "b1")).to_have_count(0)
+    a1 = item(page, "review-item", w, "a1")
+    expect(a1.get_by_test_id("review-child")).to_have_text("陈小明")
+    expect(a1.get_by_test_id("review-term")).to_contain_text("3001秋季学期")
+    expect(a1.get_by_test_id("review-pickup")).to_have_text("父亲，约 18:30 接")
+    expect(a1.get_by_test_id("review-note")).to_have_text("父母都在外地上班，下班晚")
+    expect(a1.get_by_test_id("review-situation")).to_contain_text("监护人下班晚")
+    expect(a1.get_by_test_id("review-priority")).to_have_text("候补优先级 2")
+    expect(a1.get_by_test_id("review-services")).to_have_text("看管（自主作业）")
+    expect(a1.get_by_test_id("review-lunch")).to_have_text("需要")
+    expect(a1.get_by_test_id("review-activity")).to_have_count(2)
+    expect(a1.get_by_test_id("review-activity").first).to_contain_text("围棋")
+    expect(a1.get_by_test_id("review-activity").first).to_contain_text("名额 0/1 · ¥300.00/学期")
+    expect(a1.get_by_test_id("review-submitted")).not_to_be_empty()
+    expect(item(page, "review-item", w, "a2").get_by_test_id("review-priority")).to_have_text("候补优先级 1")
+    shot(page, "review-class-zh-phone")
 
-        # the history expands in place
-        a1.get_by_test_id("review-history").click()
-        expect(a1.get_by_test_id("review-history")).to_have_attribute("aria-expanded", "true")
-        expect(a1.get_by_test_id("review-history-entry")).to_have_count(2)
-        expect(a1.get_by_test_id("review-history-list")).to_contain_text("提交申请")
+    # the history expands in place
+    a1.get_by_test_id("review-history").click()
+    expect(a1.get_by_test_id("review-history")).to_have_attribute("aria-expanded", "true")
+    expect(a1.get_by_test_id("review-history-entry")).to_have_count(2)
+    expect(a1.get_by_test_id("review-history-list")).to_contain_text("提交申请")
 
-        # return needs a reason: an empty one is refused in the page, then it goes through
-        a1.get_by_test_id("review-return").click()
-        reason = a1.get_by_test_id("review-reason")
-        expect(reason).to_be_focused()
-        a1.get_by_test_id("review-confirm").click()
-        expect(a1.get_by_test_id("review-reason-error")).to_have_text("请填写原因。")
-        expect(reason).to_have_attribute("aria-invalid", "true")
-        expect(reason).to_be_focused()
-        reason.fill("请补充具体的接送人和联系方式")
-        a1.get_by_test_id("review-confirm").click()
-        notice = page.get_by_test_id("review-notice")
-        expect(notice).to_have_text("已将陈小明的申请退回家长修改。")
-        expect(notice).to_be_focused()
-        expect(a1).to_have_count(0)
-        expect(items).to_have_count(3)
+    # return needs a reason: an empty one is refused in the page, then it goes through
+    a1.get_by_test_id("review-return").click()
+    reason = a1.get_by_test_id("review-reason")
+    expect(reason).to_be_focused()
+    a1.get_by_test_id("review-confirm").click()
+    expect(a1.get_by_test_id("review-reason-error")).to_have_text("请填写原因。")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_be_focused()
+    reason.fill("请补充具体的接送人和联系方式")
+    a1.get_by_test_id("review-confirm").click()
+    notice = page.get_by_test_id("review-notice")
+    expect(notice).to_have_text("已将陈小明的申请退回家长修改。")
+    expect(notice).to_be_focused()
+    expect(a1).to_have_count(0)
+    expect(items).to_have_count(3)
 
-        # approve another
-        a2 = item(page, "review-item", w, "a2")
-        a2.get_by_test_id("review-approve").click()
-        expect(notice).to_have_text("已通过陈小红的申请，已转交校长审定。")
-        expect(a2).to_have_count(0)
-        expect(items).to_have_count(2)
+    # approve another
+    a2 = item(page, "review-item", w, "a2")
+    a2.get_by_test_id("review-approve").click()
+    expect(notice).to_have_text("已通过陈小红的申请，已转交校长审定。")
+    expect(a2).to_have_count(0)
+    expect(items).to_have_count(2)
 
-        returned = http.call("GET", w.app_path("a1"), w.principal)
-        assert returned["status"] == "returned" and returned["status_reason"] == "请补充具体的接送人和联系方式"
-        assert http.call("GET", w.app_path("a2"), w.principal)["status"] == "teacher_approved"
+    returned = http("GET", w.app_path("a1"), w.principal)
+    assert returned["status"] == "returned" and returned["status_reason"] == "请补充具体的接送人和联系方式"
+    assert http("GET", w.app_path("a2"), w.principal)["status"] == "teacher_approved"
 
-        # the returned one is under its own status
-        page.get_by_test_id("review-status").select_option("returned")
-        expect(items).to_have_count(1)
-        expect(item(page, "review-item", w, "a1").get_by_test_id("review-status-reason")).to_have_text(
-            "请补充具体的接送人和联系方式"
-        )
-        expect(item(page, "review-item", w, "a1").get_by_test_id("review-approve")).to_have_count(0)
+    # the returned one is under its own status
+    page.get_by_test_id("review-status").select_option("returned")
+    expect(items).to_have_count(1)
+    expect(item(page, "review-item", w, "a1").get_by_test_id("review-status-reason")).to_have_text(
+        "请补充具体的接送人和联系方式"
+    )
+    expect(item(page, "review-item", w, "a1").get_by_test_id("review-approve")).to_have_count(0)
 
-        # the teacher has no approval queue: no tab, and the address falls back home
-        page.goto("/app/#/approvals")
-        expect(page.get_by_test_id("me-card")).to_be_visible()
-        expect(page.get_by_test_id("approvals-page")).to_have_count(0)
-        expect(page.get_by_test_id("nav-approvals")).to_have_count(0)
-        assert not errors, errors
-    finally:
-        ctx.close()
+    # the teacher has no approval queue: no tab, and the address falls back home
+    page.goto("/app/#/approvals")
+    expect(page.get_by_test_id("me-card")).to_be_visible()
+    expect(page.get_by_test_id("approvals-page")).to_have_count(0)
+    expect(page.get_by_test_id("nav-approvals")).to_have_count(0)
 
     # the rest of class A reaches the principal through the API; class B through its own 班主任
-    http.call("POST", w.app_path("a3", "/class-review"), teacher_a, {"decision": "approve"})
-    http.call("POST", w.app_path("a4", "/class-review"), teacher_a, {"decision": "approve"})
-    http.call("POST", w.app_path("b1", "/class-review"), w.teachers["B"], {"decision": "approve"})
+    http("POST", w.app_path("a3", "/class-review"), teacher_a, {"decision": "approve"})
+    http("POST", w.app_path("a4", "/class-review"), teacher_a, {"decision": "approve"})
+    http("POST", w.app_path("b1", "/class-review"), w.teachers["B"], {"decision": "approve"})
 
     # --- the principal ------------------------------------------------------------------------
-    ctx = browser.new_context(base_url=base_url, viewport=PHONE, locale="zh-CN")
-    try:
-        signed_in(ctx, w.principal, w.principal_sub, "王校长", "school_admin")
-        page = ctx.new_page()
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto("/app/#/approvals")
-        expect(page.get_by_test_id("nav-approvals")).to_have_text("校长审定")
-        expect(page.get_by_test_id("nav-class-review")).to_have_count(0)
-        expect(page.get_by_role("heading", name="校长审定", level=1)).to_be_visible()
-        expect(page.get_by_test_id("approval-status")).to_have_value("teacher_approved")
-        items = page.get_by_test_id("approval-item")
-        expect(items).to_have_count(4)  # a2 (approved in the page above), a3, a4, b1
+    page = open_as(w.principal, w.principal_sub, "王校长", "school_admin")
+    page.goto("/app/#/approvals")
+    expect(page.get_by_test_id("nav-approvals")).to_have_text("校长审定")
+    expect(page.get_by_test_id("nav-class-review")).to_have_count(0)
+    expect(page.get_by_role("heading", name="校长审定", level=1)).to_be_visible()
+    expect(page.get_by_test_id("approval-status")).to_have_value("teacher_approved")
+    items = page.get_by_test_id("approval-item")
+    expect(items).to_have_count(4)  # a2 (approved in the page above), a3, a4, b1
 
-        a2 = item(page, "approval-item", w, "a2")
-        expect(a2.get_by_test_id("review-child")).to_have_text("陈小红")
-        expect(a2.get_by_test_id("review-class-name")).to_have_text("三年级1班")
-        expect(a2.get_by_test_id("review-priority")).to_have_text("候补优先级 1")
-        expect(a2.get_by_test_id("approval-teacher")).to_contain_text("李老师（班主任）")
-        expect(a2.get_by_test_id("approval-teacher")).to_contain_text("审核通过")
-        expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 0/1")
-        expect(item(page, "approval-item", w, "b1").get_by_test_id("review-class-name")).to_have_text("三年级2班")
-        expect(item(page, "approval-item", w, "b1").get_by_test_id("approval-teacher")).to_contain_text("周老师")
+    a2 = item(page, "approval-item", w, "a2")
+    expect(a2.get_by_test_id("review-child")).to_have_text("陈小红")
+    expect(a2.get_by_test_id("review-class-name")).to_have_text("三年级1班")
+    expect(a2.get_by_test_id("review-priority")).to_have_text("候补优先级 1")
+    expect(a2.get_by_test_id("approval-teacher")).to_contain_text("李老师（班主任）")
+    expect(a2.get_by_test_id("approval-teacher")).to_contain_text("审核通过")
+    expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 0/1")
+    expect(item(page, "approval-item", w, "b1").get_by_test_id("review-class-name")).to_have_text("三年级2班")
+    expect(item(page, "approval-item", w, "b1").get_by_test_id("approval-teacher")).to_contain_text("周老师")
 
-        # one by one: a3 takes the only place in 围棋
-        a3 = item(page, "approval-item", w, "a3")
-        a3.get_by_test_id("approval-approve").click()
-        notice = page.get_by_test_id("approval-notice")
-        expect(notice).to_have_text("已批准张小刚的申请。")
-        expect(notice).to_be_focused()
-        expect(a3).to_have_count(0)
-        expect(items).to_have_count(3)
-        expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 1/1")  # the places, read again
+    # one by one: a3 takes the only place in 围棋
+    a3 = item(page, "approval-item", w, "a3")
+    a3.get_by_test_id("approval-approve").click()
+    notice = page.get_by_test_id("approval-notice")
+    expect(notice).to_have_text("已批准张小刚的申请。")
+    expect(notice).to_be_focused()
+    expect(a3).to_have_count(0)
+    expect(items).to_have_count(3)
+    expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 1/1")  # the places, read again
 
-        # select all and none
-        page.get_by_test_id("approval-select-all").check()
-        expect(page.get_by_test_id("approval-selected-count")).to_have_text("已选 3 份")
-        page.get_by_test_id("approval-select-all").uncheck()
-        expect(page.get_by_test_id("approval-selected-count")).to_have_text("已选 0 份")
-        expect(page.get_by_test_id("approval-batch-approve")).to_be_disabled()
+    # select all and none
+    page.get_by_test_id("approval-select-all").check()
+    expect(page.get_by_test_id("approval-selected-count")).to_have_text("已选 3 份")
+    page.get_by_test_id("approval-select-all").uncheck()
+    expect(page.get_by_test_id("approval-selected-count")).to_have_text("已选 0 份")
+    expect(page.get_by_test_id("approval-batch-approve")).to_be_disabled()
 
-        # a batch of two, one of which somebody else decided meanwhile
-        a4 = item(page, "approval-item", w, "a4")
-        a2.get_by_test_id("approval-select").check()
-        a4.get_by_test_id("approval-select").check()
-        expect(page.get_by_test_id("approval-selected-count")).to_have_text("已选 2 份")
-        http.call("POST", w.app_path("a4", "/decision"), w.principal, {"decision": "reject", "reason": "名额已满"})
-        page.get_by_test_id("approval-batch-approve").click()
-        results = page.get_by_test_id("approval-results")
-        expect(results).to_be_focused()
-        expect(page.get_by_test_id("approval-results-summary")).to_have_text("成功 1 份，未成功 1 份。")
-        ok = item(page, "approval-result", w, "a2")
-        refused = item(page, "approval-result", w, "a4")
-        expect(ok).to_have_attribute("data-outcome", "ok")
-        expect(ok).to_contain_text("陈小红")
-        expect(ok).to_contain_text("已批准")
-        expect(ok.get_by_test_id("approval-waitlisted")).to_have_text("“围棋”名额已满，已进入候补名单第 1 位。")
-        expect(refused).to_have_attribute("data-outcome", "error")
-        expect(refused).to_have_attribute("data-error-code", "invalid_transition")
-        expect(refused).to_contain_text("申请状态已变化")
-        expect(refused.get_by_test_id("approval-result-now")).to_have_text("（当前状态：未通过）")
-        expect(a2).to_have_count(0)  # approved: it left the queue
-        expect(a4).to_have_count(0)  # decided elsewhere (the batch says its status now): gone from the queue too
-        expect(items).to_have_count(1)
-        shot(page, "review-approvals-zh-phone")
+    # a batch of two, one of which somebody else decided meanwhile
+    a4 = item(page, "approval-item", w, "a4")
+    a2.get_by_test_id("approval-select").check()
+    a4.get_by_test_id("approval-select").check()
+    expect(page.get_by_test_id("approval-selected-count")).to_have_text("已选 2 份")
+    http("POST", w.app_path("a4", "/decision"), w.principal, {"decision": "reject", "reason": "名额已满"})
+    page.get_by_test_id("approval-batch-approve").click()
+    results = page.get_by_test_id("approval-results")
+    expect(results).to_be_focused()
+    expect(page.get_by_test_id("approval-results-summary")).to_have_text("成功 1 份，未成功 1 份。")
+    ok = item(page, "approval-result", w, "a2")
+    refused = item(page, "approval-result", w, "a4")
+    expect(ok).to_have_attribute("data-outcome", "ok")
+    expect(ok).to_contain_text("陈小红")
+    expect(ok).to_contain_text("已批准")
+    expect(ok.get_by_test_id("approval-waitlisted")).to_have_text("“围棋”名额已满，已进入候补名单第 1 位。")
+    expect(refused).to_have_attribute("data-outcome", "error")
+    expect(refused).to_have_attribute("data-error-code", "invalid_transition")
+    expect(refused).to_contain_text("申请状态已变化")
+    expect(refused.get_by_test_id("approval-result-now")).to_have_text("（当前状态：未通过）")
+    expect(a2).to_have_count(0)  # approved: it left the queue
+    expect(a4).to_have_count(0)  # decided elsewhere (the batch says its status now): gone from the queue too
+    expect(items).to_have_count(1)
+    shot(page, "review-approvals-zh-phone")
 
-        # rejecting one needs a reason too
-        b1 = item(page, "approval-item", w, "b1")
-        b1.get_by_test_id("approval-reject").click()
-        expect(b1.get_by_test_id("approval-reason")).to_be_focused()
-        b1.get_by_test_id("approval-confirm").click()
-        expect(b1.get_by_test_id("approval-reason-error")).to_have_text("请填写原因。")
-        b1.get_by_test_id("approval-reason").fill("本学期足球暂停")
-        b1.get_by_test_id("approval-confirm").click()
-        expect(notice).to_have_text("已不予批准张小丽的申请。")
-        expect(b1).to_have_count(0)
+    # rejecting one needs a reason too
+    b1 = item(page, "approval-item", w, "b1")
+    b1.get_by_test_id("approval-reject").click()
+    reason_form(
+        b1, field="approval-reason", confirm="approval-confirm", missing="请填写原因。", reason="本学期足球暂停"
+    )
+    expect(notice).to_have_text("已不予批准张小丽的申请。")
+    expect(b1).to_have_count(0)
 
-        # approved ones: places and the waiting list
-        page.get_by_test_id("approval-status").select_option("approved")
-        expect(items).to_have_count(2)
-        expect(item(page, "approval-item", w, "a3").get_by_test_id("review-activity-state")).to_have_text("已获名额")
-        expect(item(page, "approval-item", w, "a2").get_by_test_id("review-activity-state")).to_have_text("候补第 1 位")
-        expect(page.get_by_test_id("approval-select")).to_have_count(0)
+    # approved ones: places and the waiting list
+    page.get_by_test_id("approval-status").select_option("approved")
+    expect(items).to_have_count(2)
+    expect(item(page, "approval-item", w, "a3").get_by_test_id("review-activity-state")).to_have_text("已获名额")
+    expect(item(page, "approval-item", w, "a2").get_by_test_id("review-activity-state")).to_have_text("候补第 1 位")
+    expect(page.get_by_test_id("approval-select")).to_have_count(0)
 
-        # English
-        page.get_by_test_id("lang-toggle").click()
-        expect(page.get_by_role("heading", name="Principal's approval", level=1)).to_be_visible()
-        expect(item(page, "approval-item", w, "a2").get_by_test_id("review-activity-state")).to_have_text(
-            "Waiting list no. 1"
-        )
-        expect(item(page, "approval-item", w, "a2").get_by_test_id("approval-teacher")).to_contain_text(
-            "Approved by 李老师 (homeroom teacher)"
-        )
-        shot(page, "review-approvals-en-phone")
-        page.set_viewport_size(DESKTOP)
-        shot(page, "review-approvals-en-desktop")
-        page.set_viewport_size(PHONE)
-        page.get_by_test_id("lang-toggle").click()
+    # English
+    page.get_by_test_id("lang-toggle").click()
+    expect(page.get_by_role("heading", name="Principal's approval", level=1)).to_be_visible()
+    expect(item(page, "approval-item", w, "a2").get_by_test_id("review-activity-state")).to_have_text(
+        "Waiting list no. 1"
+    )
+    expect(item(page, "approval-item", w, "a2").get_by_test_id("approval-teacher")).to_contain_text(
+        "Approved by 李老师 (homeroom teacher)"
+    )
+    shot(page, "review-approvals-en-phone")
+    page.set_viewport_size(DESKTOP)
+    shot(page, "review-approvals-en-desktop")
+    page.set_viewport_size(PHONE)
+    page.get_by_test_id("lang-toggle").click()
 
-        # the read-only detail, reached from the queue
-        item(page, "approval-item", w, "a2").get_by_test_id("review-open").click()
-        detail = page.get_by_test_id("review-detail")
-        expect(detail.get_by_test_id("review-child")).to_have_text("陈小红")
-        expect(page.get_by_test_id("review-detail-status")).to_have_text("已批准，待签协议")
-        history = page.get_by_test_id("review-detail-history")
-        expect(history).to_contain_text("提交申请")
-        expect(history).to_contain_text("班主任审核通过")
-        expect(history).to_contain_text("校长批准")
-        expect(history).to_contain_text("进入候补名单")
-        expect(history).to_contain_text("活动：围棋")
-        expect(history.get_by_test_id("review-history-entry").first).to_contain_text("家长")
-        expect(history).not_to_contain_text("rv-g1-")  # account ids mean nothing to staff
-        expect(page.get_by_role("heading", name="陈小红")).to_be_focused()
-        shot(page, "review-detail-zh-phone")
-        page.get_by_test_id("review-back").click()
-        expect(page.get_by_test_id("approvals-page")).to_be_visible()
-        assert not errors, errors
-    finally:
-        ctx.close()
+    # the read-only detail, reached from the queue
+    item(page, "approval-item", w, "a2").get_by_test_id("review-open").click()
+    detail = page.get_by_test_id("review-detail")
+    expect(detail.get_by_test_id("review-child")).to_have_text("陈小红")
+    expect(page.get_by_test_id("review-detail-status")).to_have_text("已批准，待签协议")
+    history = page.get_by_test_id("review-detail-history")
+    expect(history).to_contain_text("提交申请")
+    expect(history).to_contain_text("班主任审核通过")
+    expect(history).to_contain_text("校长批准")
+    expect(history).to_contain_text("进入候补名单")
+    expect(history).to_contain_text("活动：围棋")
+    expect(history.get_by_test_id("review-history-entry").first).to_contain_text("家长")
+    expect(history).not_to_contain_text("rv-g1-")  # account ids mean nothing to staff
+    expect(page.get_by_role("heading", name="陈小红")).to_be_focused()
+    shot(page, "review-detail-zh-phone")
+    page.get_by_test_id("review-back").click()
+    expect(page.get_by_test_id("approvals-page")).to_be_visible()
 
 
 def test_teacher_with_two_classes_switches_class_and_sees_errors(
     page: Page, context: BrowserContext, base_url: str, seeded: LocalStack
 ) -> None:
     """A 班主任 of two classes picks the class; an application decided meanwhile shows the API's error."""
-    w = new_school(Http(base_url), seeded.settings.oidc_issuer)
+    w = new_school(Api(base_url), seeded.settings.oidc_issuer)
     tag = uuid.uuid4().hex[:6]
     teacher_sub = f"rv-teacher-{tag}"
     add_class(w, "A", "三年级1班", teacher_sub, "李老师")
@@ -453,7 +406,7 @@ def test_teacher_with_two_classes_switches_class_and_sees_errors(
 
     queue = re.compile(r".*/classes/[^/]+/applications\?.*")
     page.route(queue, one_per_page)
-    signed_in(context, w.teachers["A"], teacher_sub, "李老师", "teacher")
+    sign_in(context, w.teachers["A"], teacher_sub, "李老师", "teacher")
     page.goto("/app/#/class-review")
     select = page.get_by_test_id("review-class")
     expect(select.locator("option")).to_have_text(["三年级1班", "三年级2班"])  # not class C
@@ -469,7 +422,7 @@ def test_teacher_with_two_classes_switches_class_and_sees_errors(
     expect(page.get_by_test_id("review-item")).to_have_count(1)
 
     # somebody (here: the same teacher on another device) decides it first: the page shows the API's 409
-    w.http.call("POST", w.app_path("b1", "/class-review"), w.teachers["A"], {"decision": "approve"})
+    w.http("POST", w.app_path("b1", "/class-review"), w.teachers["A"], {"decision": "approve"})
     b1 = item(page, "review-item", w, "b1")
     b1.get_by_test_id("review-reject").click()
     b1.get_by_test_id("review-reason").fill("材料不全")

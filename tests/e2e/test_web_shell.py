@@ -8,18 +8,13 @@ import uuid
 import pytest
 from playwright.sync_api import Locator, Page, Request, Route, expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, RESULTS
+from tests.e2e.helpers import DESKTOP, PHONE, shot
 
 pytestmark = pytest.mark.e2e
 
 
 def school_row(page: Page, code: str) -> Locator:
     return page.locator(f'[data-testid="school-row"][data-code="{code}"]')
-
-
-def shot(page: Page, name: str) -> None:
-    page.evaluate("window.scrollTo(0, 0)")  # else the sticky top bar lands mid-page in a full-page shot
-    page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
 
 
 def sign_in(page: Page, sub: str) -> None:

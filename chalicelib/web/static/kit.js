@@ -66,6 +66,19 @@ const MESSAGES = {
     "mySchool.timeZone": "时区",
     "mySchool.workdayEnd": "工作日结束",
     "mySchool.loading": "正在加载学校信息…",
+    "common.cancel": "取消",
+    "common.more": "加载更多",
+    "grade": "{n}年级",
+    "weekday.1": "周一",
+    "weekday.2": "周二",
+    "weekday.3": "周三",
+    "weekday.4": "周四",
+    "weekday.5": "周五",
+    "period": "第{n}课时",
+    "money.required": "请输入金额（元）。",
+    "money.format": "请输入金额（元），如 12 或 12.50。",
+    "money.decimals": "金额最多精确到分（两位小数）。",
+    "money.tooLarge": "金额过大（最多 ¥100000.00）。",
   },
   en: {
     "app.title": "Kehou · after-school service",
@@ -125,6 +138,19 @@ const MESSAGES = {
     "mySchool.timeZone": "Time zone",
     "mySchool.workdayEnd": "Workday ends",
     "mySchool.loading": "Loading your school…",
+    "common.cancel": "Cancel",
+    "common.more": "Load more",
+    "grade": "Grade {n}",
+    "weekday.1": "Mon",
+    "weekday.2": "Tue",
+    "weekday.3": "Wed",
+    "weekday.4": "Thu",
+    "weekday.5": "Fri",
+    "period": "Period {n}",
+    "money.required": "Enter an amount in yuan.",
+    "money.format": "Enter an amount in yuan, e.g. 12 or 12.50.",
+    "money.decimals": "At most two decimals (fen).",
+    "money.tooLarge": "Too large (at most ¥100000.00).",
   },
 };
 
@@ -193,6 +219,37 @@ export function t(key, params) {
   return params ? text.replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? "")) : text;
 }
 
+/** t() of a key built from API data (a status, a relationship…), or `fallback` when no text exists for it. */
+export function tOr(key, fallback, params) {
+  const text = t(key, params);
+  return text === key ? fallback : text;
+}
+
+/** Lists read "甲、乙" in Chinese and "A, B" in English. */
+export function listSep() {
+  return session.lang === "en" ? ", " : "、";
+}
+
+export function joinList(items) {
+  return items.join(listSep());
+}
+
+const ZH_NUMERALS = "一二三四五六七八九";
+
+/** 三年级 in Chinese, Grade 3 in English. */
+export function gradeLabel(n) {
+  return t("grade", { n: session.lang === "en" ? n : ZH_NUMERALS[n - 1] || n });
+}
+
+/** 周一 … 周五 (1 = Monday). */
+export function weekdayLabel(d) {
+  return t(`weekday.${d}`);
+}
+
+export function periodLabel(n) {
+  return t("period", { n });
+}
+
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(props || {})) {
@@ -242,6 +299,34 @@ export function formatFen(fen) {
   return `${sign}¥${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
 }
 
+const MAX_FEN = 10_000_000;
+
+/** What people type on a phone, as ASCII: full-width digits and the Chinese full stop; trimmed. */
+export function toAscii(text) {
+  return String(text ?? "")
+    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\uFF0E|。/g, ".")
+    .trim();
+}
+
+/** Yuan text to integer fen, exactly: "12.5" -> 1250; three decimals, signs and words are refused. */
+export function yuanToFen(text) {
+  const s = toAscii(text).replace(/^[¥￥]\s*/, "");
+  if (!s) return { error: "money.required" };
+  const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(s);
+  if (!m) return { error: /^\d+\.\d{3,}$/.test(s) ? "money.decimals" : "money.format" };
+  const fen = Number(m[1]) * 100 + Number((m[2] || "").padEnd(2, "0"));
+  if (fen > MAX_FEN) return { error: "money.tooLarge" };
+  return { fen };
+}
+
+/** Integer fen to the yuan text a form shows: 1250 -> "12.50", 1500 -> "15". */
+export function fenToYuan(fen) {
+  const n = Math.max(0, Math.trunc(Number(fen) || 0));
+  const cents = n % 100;
+  return cents ? `${Math.floor(n / 100)}.${String(cents).padStart(2, "0")}` : String(Math.floor(n / 100));
+}
+
 /** Today in the school's zone (Asia/Shanghai unless the school says otherwise), as YYYY-MM-DD. */
 export function today(timeZone) {
   const zone = timeZone || (session.school && session.school.time_zone) || "Asia/Shanghai";
@@ -249,7 +334,7 @@ export function today(timeZone) {
 }
 
 export function roleNames(roles) {
-  return (roles || []).map((r) => t(`role.${r}`)).join(session.lang === "en" ? ", " : "、");
+  return joinList((roles || []).map((r) => t(`role.${r}`)));
 }
 
 export function dlRow(label, value, testid) {
@@ -278,9 +363,10 @@ export function errorBox(err, testid, id) {
   );
 }
 
-export function notice(text, testid, kind = "success") {
+/** An announcement; with an `id` it can take focus (tabindex -1) after the action it reports. */
+export function notice(text, testid, kind = "success", id = null) {
   if (!text) return null;
-  return h("p", { class: `alert alert-${kind}`, role: "status", "data-testid": testid }, text);
+  return h("p", { class: `alert alert-${kind}`, role: "status", id, tabindex: id ? "-1" : null, "data-testid": testid }, text);
 }
 
 export function card(testid, titleId, title, ...children) {
@@ -363,15 +449,81 @@ export class Idempotency {
   }
 }
 
-/** Validation details ({field, type, message}) as a map from API field path to message. */
+/** One page of a listing, `limit` items from `cursor` on: the API's { items, next_cursor, … }. */
+export async function fetchPage(path, { limit = 20, cursor = null, ...params } = {}) {
+  const q = new URLSearchParams({ ...params, limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  return (await api("GET", `${path}?${q}`)).data;
+}
+
+/** Every item of a listing, read 100 at a time (at most `maxPages` pages). */
+export async function fetchAll(path, maxPages = 20) {
+  const items = [];
+  let cursor = null;
+  for (let i = 0; i < maxPages; i += 1) {
+    const data = await fetchPage(path, { limit: 100, cursor });
+    items.push(...(data.items || []));
+    cursor = data.next_cursor;
+    if (!cursor) break;
+  }
+  return items;
+}
+
+/** Runs `run()` for what keeps its own { loading, error } (a list, a cache entry): a failure is kept as its
+ * `error`; then `loading` is over and the page re-renders. */
+export async function loadInto(target, run) {
+  try {
+    await run();
+  } catch (err) {
+    target.error = err;
+  } finally {
+    target.loading = false;
+    rerender();
+  }
+}
+
+/** Replace the item with the same id in a list, or add it at the end. */
+export function upsert(list, item) {
+  const i = list.findIndex((x) => x.id === item.id);
+  if (i >= 0) list[i] = item;
+  else list.push(item);
+}
+
+/** Validation details as a list ({field, message, type}); a single object becomes a list. */
+export function detailList(err) {
+  const d = err && err.details;
+  if (Array.isArray(d)) return d.filter((x) => x && typeof x === "object");
+  return d && typeof d === "object" ? [d] : [];
+}
+
+/** Validation details as a map from API field path to message. */
 export function fieldErrors(err) {
-  const list = Array.isArray(err?.details) ? err.details : err?.details && typeof err.details === "object" ? [err.details] : [];
   const out = {};
-  for (const d of list) {
-    if (!d || !d.field || out[d.field]) continue;
+  for (const d of detailList(err)) {
+    if (!d.field || out[d.field]) continue;
     out[d.field] = d.type === "missing" ? t("field.required") : d.message || err.message;
   }
   return out;
+}
+
+/** The words for the validation types every form says the same way; null for the others. */
+export function typeMessage(type) {
+  switch (type) {
+    case "missing":
+    case "string_too_short":
+      return t("field.required");
+    case "string_too_long":
+      return t("field.tooLong");
+    case "extra_forbidden":
+      return t("field.extra");
+    default:
+      return null;
+  }
+}
+
+/** A problem the page found itself, shaped like an ApiError for errorBox() (which shows no code for it). */
+export function localError(key = "form.fix", params) {
+  return { code: "client_validation", message: t(key, params), local: true };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,31 +555,70 @@ export function hasRole(role) {
   return Boolean(session.me && session.me.roles.includes(role));
 }
 
-/** A plain labelled input wired to obj[name]; errors come from a fieldErrors() map. */
-export function input(obj, name, { id, label, type = "text", errors = {}, errorKey = null, hint = null, testid = null, ...rest } = {}) {
-  const fid = id || `f-${name}`;
-  const err = errors[errorKey || name];
-  const describedBy = [hint ? `${fid}-hint` : null, err ? `${fid}-error` : null].filter(Boolean).join(" ") || null;
-  const control =
-    type === "textarea"
-      ? h("textarea", { id: fid, name, "data-testid": testid || fid, "aria-invalid": err ? "true" : null, "aria-describedby": describedBy, oninput: (e) => (obj[name] = e.target.value), ...rest }, obj[name] ?? "")
-      : h("input", {
-          id: fid,
-          name,
-          type,
-          value: obj[name] ?? "",
-          "data-testid": testid || fid,
-          "aria-invalid": err ? "true" : null,
-          "aria-describedby": describedBy,
-          oninput: (e) => (obj[name] = type === "checkbox" ? e.target.checked : e.target.value),
-          ...rest,
-        });
+// ---------------------------------------------------------------------------------------------
+// forms: every control carries its id as data-testid, and re-renders keep focus by that id
+
+/** A labelled control: label, control, hint and error, wired with aria-describedby / aria-invalid. What the
+ * control is described by already (a hint elsewhere in its form) stays first. */
+export function field(id, label, control, { error = null, hint = null, className = "", errorTestid = null, errorLang = null } = {}) {
+  const describedBy = [control.getAttribute("aria-describedby"), hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
+  if (describedBy) control.setAttribute("aria-describedby", describedBy);
+  if (error) control.setAttribute("aria-invalid", "true");
   return h(
     "div",
-    { class: `field${err ? " has-error" : ""}` },
-    h("label", { for: fid }, label),
+    { class: `field${error ? " has-error" : ""}${className ? ` ${className}` : ""}` },
+    h("label", { for: id }, label),
     control,
-    hint ? h("p", { class: "hint", id: `${fid}-hint` }, hint) : null,
-    err ? h("p", { class: "field-error", id: `${fid}-error`, "data-testid": `${testid || fid}-error` }, err) : null,
+    hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
+    error ? h("p", { class: "field-error", id: `${id}-error`, "data-testid": errorTestid || `${id}-error`, lang: errorLang }, error) : null,
+  );
+}
+
+/** Typing into a control writes obj[name]; `props.onedit` runs after each change. */
+function edits(obj, name, props) {
+  return (e) => {
+    obj[name] = e.target.value;
+    props.onedit?.();
+  };
+}
+
+/** A text input wired to obj[name]. Props override the defaults (null drops an attribute). */
+export function textInput(id, obj, name, props = {}) {
+  return h("input", { id, name: id, type: "text", autocomplete: "off", value: obj[name] ?? "", "data-testid": id, oninput: edits(obj, name, props), ...props, onedit: null });
+}
+
+export function textArea(id, obj, name, props = {}) {
+  return h("textarea", { id, name: id, "data-testid": id, oninput: edits(obj, name, props), ...props, onedit: null }, obj[name] ?? "");
+}
+
+/** A select of [{value, label, disabled?, lang?}]; onchange gets the chosen value. */
+export function select(id, value, options, onchange, props = {}) {
+  return h(
+    "select",
+    { id, name: id, "data-testid": id, onchange: (e) => onchange(e.target.value), ...props },
+    options.map((o) => h("option", { value: o.value, lang: o.lang || null, selected: String(o.value) === String(value) ? true : null, disabled: o.disabled || null }, o.label)),
+  );
+}
+
+export function formActions(...buttons) {
+  return h("div", { class: "form-actions" }, ...buttons);
+}
+
+/** An inline form confirming one action (suspend, reject, drop, withdraw): an optional title, the fields,
+ * then confirm (danger unless `confirm.class` says otherwise) and cancel; `busy` disables both. */
+export function confirmForm({ class: className = null, testid = null, titleId = null, title = null, onsubmit, busy = false, confirm, cancel }, ...body) {
+  return h(
+    "form",
+    { class: className, "data-testid": testid, "aria-labelledby": title ? titleId : null, novalidate: true, onsubmit },
+    title ? h("h3", { id: titleId }, title) : null,
+    ...body,
+    formActions(
+      h(
+        "button",
+        { type: "submit", class: confirm.class || "btn btn-danger", "data-testid": confirm.testid, disabled: busy || Boolean(confirm.disabled), "aria-busy": busy ? "true" : null },
+        confirm.label,
+      ),
+      h("button", { type: "button", class: "btn btn-ghost", "data-testid": cancel.testid, disabled: busy, onclick: cancel.onclick }, cancel.label),
+    ),
   );
 }

@@ -10,20 +10,40 @@ import {
   Idempotency,
   addMessages,
   api,
+  confirmForm,
   definePage,
+  detailList,
   enc,
   errorBox,
+  fenToYuan,
+  fetchAll,
+  field,
+  focusId,
   formatDate,
   formatFen,
   formatTime,
+  gradeLabel,
   h,
+  listSep,
+  loadInto,
+  localError,
+  muted,
   notice,
+  periodLabel,
   rerender,
   schoolPath,
+  select,
   session,
   statusBadge,
   t,
+  tOr,
+  textArea,
+  textInput,
+  toAscii,
   today,
+  upsert,
+  weekdayLabel,
+  yuanToFen,
 } from "./kit.js";
 
 addMessages({
@@ -32,17 +52,8 @@ addMessages({
     "admin.nav.providers": "服务机构",
     "admin.nav.program": "课后服务方案",
     "admin.nav.template": "协议书模板",
-    "admin.loading": "加载中…",
     "admin.retry": "重试",
-    "admin.cancel": "取消",
-    "admin.more": "加载更多",
     "admin.none": "—",
-    "admin.listSep": "、",
-    "admin.money.required": "请输入金额（元）。",
-    "admin.money.format": "请输入金额（元），如 12 或 12.50。",
-    "admin.money.decimals": "金额最多精确到分（两位小数）。",
-    "admin.money.tooLarge": "金额过大（最多 ¥100000.00）。",
-    "admin.field.required": "此项必填。",
     "admin.field.tooLong": "内容过长（最多 {max} 个字）。",
     "admin.field.date": "请按 YYYY-MM-DD 填写有效日期，如 2026-09-01。",
     "admin.field.dateOrder": "结束日期不能早于开始日期。",
@@ -52,17 +63,9 @@ addMessages({
     "admin.field.pickOne": "请至少选择一项。",
     "admin.field.staff": "最多 8 人，每人姓名不超过 20 个字。",
     "admin.field.feeBasis": "收费为 0 时请选择“免费”；选择“免费”时收费须为 0。",
-    "admin.fix": "请检查标出的字段。",
     "admin.noTerms": "还没有学期。请先在上方新建一个学期。",
     "admin.fileError": "无法读取该文件，请重新选择。",
 
-    "admin.grade": "{n}年级",
-    "admin.weekday.1": "周一",
-    "admin.weekday.2": "周二",
-    "admin.weekday.3": "周三",
-    "admin.weekday.4": "周四",
-    "admin.weekday.5": "周五",
-    "admin.period": "第{n}课时",
     "admin.rel.father": "父亲",
     "admin.rel.mother": "母亲",
     "admin.rel.grandparent": "祖父母",
@@ -395,17 +398,8 @@ addMessages({
     "admin.nav.providers": "Providers",
     "admin.nav.program": "Program",
     "admin.nav.template": "Agreement",
-    "admin.loading": "Loading…",
     "admin.retry": "Retry",
-    "admin.cancel": "Cancel",
-    "admin.more": "Load more",
     "admin.none": "—",
-    "admin.listSep": ", ",
-    "admin.money.required": "Enter an amount in yuan.",
-    "admin.money.format": "Enter an amount in yuan, e.g. 12 or 12.50.",
-    "admin.money.decimals": "At most two decimals (fen).",
-    "admin.money.tooLarge": "Too large (at most ¥100000.00).",
-    "admin.field.required": "Required.",
     "admin.field.tooLong": "Too long (at most {max} characters).",
     "admin.field.date": "Enter a valid date as YYYY-MM-DD, e.g. 2026-09-01.",
     "admin.field.dateOrder": "The end date cannot be before the start date.",
@@ -415,17 +409,9 @@ addMessages({
     "admin.field.pickOne": "Choose at least one.",
     "admin.field.staff": "At most 8 people, each name at most 20 characters.",
     "admin.field.feeBasis": "A fee of 0 must use “Free”, and “Free” must have a fee of 0.",
-    "admin.fix": "Please check the marked fields.",
     "admin.noTerms": "There is no term yet. Create one above first.",
     "admin.fileError": "The file could not be read; choose it again.",
 
-    "admin.grade": "Grade {n}",
-    "admin.weekday.1": "Mon",
-    "admin.weekday.2": "Tue",
-    "admin.weekday.3": "Wed",
-    "admin.weekday.4": "Thu",
-    "admin.weekday.5": "Fri",
-    "admin.period": "Period {n}",
     "admin.rel.father": "Father",
     "admin.rel.mother": "Mother",
     "admin.rel.grandparent": "Grandparent",
@@ -765,7 +751,6 @@ const SERVICE_KINDS = ["care", "lunch", "nap"];
 const GRADES = [1, 2, 3, 4, 5, 6];
 const WEEKDAYS = [1, 2, 3, 4, 5];
 const PERIODS = [1, 2];
-const MAX_FEN = 10_000_000;
 // The roster importer's columns (chalicelib/roster/importer.py LABELS), in its order.
 const ROSTER_COLUMNS = [
   "学号", "姓名", "年级", "班级", "班主任账号", "班主任", "监护人1姓名", "监护人1关系", "监护人1手机",
@@ -777,48 +762,8 @@ const PLACEHOLDER_RE = /{{\s*(\w+)\s*}}/g;
 const PROVIDER_PHONE = /^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-function localError(key, params) {
-  return { code: "client_validation", message: t(key, params), local: true };
-}
-
-function sep() {
-  return t("admin.listSep");
-}
-
-function gradeLabel(n) {
-  if (session.lang === "en") return t("admin.grade", { n });
-  return t("admin.grade", { n: "一二三四五六七八九"[n - 1] || n });
-}
-
 function relLabel(code) {
-  const key = `admin.rel.${code}`;
-  const text = t(key);
-  return text === key ? code : text;
-}
-
-function toAscii(text) {
-  return String(text ?? "")
-    .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\uFF0E|。/g, ".")
-    .trim();
-}
-
-/** Yuan text to integer fen, exactly: "12.5" -> 1250; three decimals, signs and words are refused. */
-export function yuanToFen(text) {
-  const s = toAscii(text).replace(/^[¥￥]\s*/, "");
-  if (!s) return { error: "admin.money.required" };
-  const m = /^(\d{1,7})(?:\.(\d{1,2}))?$/.exec(s);
-  if (!m) return { error: /^\d+\.\d{3,}$/.test(s) ? "admin.money.decimals" : "admin.money.format" };
-  const fen = Number(m[1]) * 100 + Number((m[2] || "").padEnd(2, "0"));
-  if (fen > MAX_FEN) return { error: "admin.money.tooLarge" };
-  return { fen };
-}
-
-/** Integer fen to the yuan text a form shows: 1250 -> "12.50", 1500 -> "15". */
-export function fenToYuan(fen) {
-  const n = Math.max(0, Math.trunc(Number(fen) || 0));
-  const cents = n % 100;
-  return cents ? `${Math.floor(n / 100)}.${String(cents).padStart(2, "0")}` : String(Math.floor(n / 100));
+  return tOr(`admin.rel.${code}`, code);
 }
 
 function feeText(fen, basis, unitKey = null) {
@@ -831,64 +776,6 @@ function validDate(text) {
   if (!m) return false;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
   return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-}
-
-/** A labelled control: label, control, hint and error, wired with aria-describedby / aria-invalid. */
-function field(id, label, control, { error = null, hint = null, className = "" } = {}) {
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ");
-  if (describedBy) control.setAttribute("aria-describedby", describedBy);
-  if (error) control.setAttribute("aria-invalid", "true");
-  return h(
-    "div",
-    { class: `field${error ? " has-error" : ""}${className ? ` ${className}` : ""}` },
-    h("label", { for: id }, label),
-    control,
-    hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
-    error ? h("p", { class: "field-error", id: `${id}-error`, "data-testid": `${id}-error` }, error) : null,
-  );
-}
-
-function textInput(id, obj, name, props = {}) {
-  return h("input", {
-    id,
-    name: id,
-    type: "text",
-    autocomplete: "off",
-    value: obj[name] ?? "",
-    "data-testid": id,
-    oninput: (e) => {
-      obj[name] = e.target.value;
-      props.onedit?.();
-    },
-    ...props,
-    onedit: null,
-  });
-}
-
-function textArea(id, obj, name, props = {}) {
-  return h(
-    "textarea",
-    {
-      id,
-      name: id,
-      "data-testid": id,
-      oninput: (e) => {
-        obj[name] = e.target.value;
-        props.onedit?.();
-      },
-      ...props,
-      onedit: null,
-    },
-    obj[name] ?? "",
-  );
-}
-
-function select(id, value, options, onchange, props = {}) {
-  return h(
-    "select",
-    { id, name: id, "data-testid": id, onchange: (e) => onchange(e.target.value), ...props },
-    options.map((o) => h("option", { value: o.value, selected: String(o.value) === String(value) ? true : null, disabled: o.disabled || null }, o.label)),
-  );
 }
 
 function checkbox(id, label, checked, onchange, props = {}) {
@@ -908,31 +795,8 @@ function pageHead(titleKey, introKey, testid) {
   return h("header", { class: "adm-head", "data-testid": testid }, h("h1", {}, t(titleKey)), introKey ? h("p", { class: "muted" }, t(introKey)) : null);
 }
 
-/** Every page of a paged list (at most `maxPages` of 100). */
-async function fetchAll(path, maxPages = 20) {
-  const items = [];
-  let cursor = null;
-  for (let i = 0; i < maxPages; i += 1) {
-    const q = new URLSearchParams({ limit: "100" });
-    if (cursor) q.set("cursor", cursor);
-    const { data } = await api("GET", `${path}?${q}`);
-    items.push(...(data.items || []));
-    cursor = data.next_cursor;
-    if (!cursor) break;
-  }
-  return items;
-}
-
-/** Validation details as a list ({field, message, type}); a single object becomes a list. */
-function detailList(err) {
-  const d = err && err.details;
-  if (Array.isArray(d)) return d.filter((x) => x && typeof x === "object");
-  return d && typeof d === "object" ? [d] : [];
-}
-
-function focusSoon(id) {
-  const el = document.getElementById(id);
-  if (el) el.focus();
+function retryButton(onclick) {
+  return h("button", { type: "button", class: "btn btn-secondary btn-small", onclick }, t("admin.retry"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1039,7 +903,7 @@ async function submitImport(event) {
   else roster.error = null;
   if (roster.error) {
     rerender();
-    focusSoon("roster-file");
+    focusId("roster-file");
     return;
   }
   roster.busy = true;
@@ -1061,7 +925,7 @@ async function submitImport(event) {
     roster.busy = false;
     rerender();
   }
-  focusSoon(roster.result ? "roster-import-result" : "roster-import-error");
+  focusId(roster.result ? "roster-import-result" : "roster-import-error");
   if (roster.result) {
     roster.open = {};
     await loadClasses();
@@ -1077,14 +941,9 @@ async function toggleStudents(klass) {
   const entry = { loading: true, items: [], error: null };
   roster.open[klass.id] = entry;
   rerender();
-  try {
+  await loadInto(entry, async () => {
     entry.items = await fetchAll(schoolPath(`/classes/${enc(klass.id)}/students`));
-  } catch (err) {
-    entry.error = err;
-  } finally {
-    entry.loading = false;
-    rerender();
-  }
+  });
 }
 
 function renderRoster() {
@@ -1167,7 +1026,7 @@ function renderImportResult(r) {
     ),
     h("p", { class: "small", "data-testid": "roster-import-time" }, t("admin.roster.time", { s: r.seconds.toFixed(1) })),
     r.ignored_columns && r.ignored_columns.length
-      ? h("p", { class: "small", "data-testid": "roster-ignored" }, t("admin.roster.ignored", { cols: r.ignored_columns.join(sep()) }))
+      ? h("p", { class: "small", "data-testid": "roster-ignored" }, t("admin.roster.ignored", { cols: r.ignored_columns.join(listSep()) }))
       : null,
   );
 }
@@ -1221,12 +1080,12 @@ function renderClassesCard() {
   if (roster.classesError) {
     section.append(
       errorBox(roster.classesError, "roster-classes-error"),
-      h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: loadClasses }, t("admin.retry")),
+      retryButton(loadClasses),
     );
     return section;
   }
   if (!roster.classesLoaded) {
-    section.append(h("p", { class: "muted" }, t("admin.loading")));
+    section.append(muted(t("app.loading")));
     return section;
   }
   if (!roster.classes.length) {
@@ -1302,12 +1161,12 @@ function classCountText() {
 }
 
 function contactText(list) {
-  return (list || []).map((g) => `${g.name}（${relLabel(g.relationship)}）${g.phone || ""}`).join(sep());
+  return (list || []).map((g) => `${g.name}（${relLabel(g.relationship)}）${g.phone || ""}`).join(listSep());
 }
 
 function renderStudents(klass, open) {
   const box = h("div", { class: "adm-students", id: `roster-students-list-${klass.id}`, "data-testid": "roster-students" });
-  if (open.loading) box.append(h("p", { class: "muted" }, t("admin.loading")));
+  if (open.loading) box.append(muted(t("app.loading")));
   else if (open.error) box.append(errorBox(open.error, "roster-students-error"));
   else if (!open.items.length) box.append(h("p", { class: "muted" }, t("admin.roster.noStudents")));
   else {
@@ -1398,25 +1257,17 @@ function maskPhone(phone) {
 }
 
 function upsertProvider(p) {
-  const row = p.contact_phone_masked ? p : { ...p, contact_phone: maskPhone(p.contact_phone), contact_phone_masked: true };
-  const i = prov.items.findIndex((x) => x.id === row.id);
-  if (i >= 0) prov.items[i] = row;
-  else prov.items.push(row);
+  upsert(prov.items, p.contact_phone_masked ? p : { ...p, contact_phone: maskPhone(p.contact_phone), contact_phone_masked: true });
 }
 
 async function loadProviders() {
   prov.loading = true;
   prov.error = null;
   rerender();
-  try {
+  await loadInto(prov, async () => {
     prov.items = await fetchAll(schoolPath("/providers"));
     prov.loaded = true;
-  } catch (err) {
-    prov.error = err;
-  } finally {
-    prov.loading = false;
-    rerender();
-  }
+  });
 }
 
 const PROVIDER_FIELDS = ["name", "licence_number", "contact_name", "contact_phone"];
@@ -1426,7 +1277,7 @@ function validateProvider(f) {
   const errors = {};
   for (const n of PROVIDER_FIELDS) {
     const v = f[n].trim();
-    if (!v) errors[n] = t("admin.field.required");
+    if (!v) errors[n] = t("field.required");
     else if (PROVIDER_LIMITS[n] && v.length > PROVIDER_LIMITS[n]) errors[n] = t("admin.field.tooLong", { max: PROVIDER_LIMITS[n] });
   }
   if (!errors.licence_number && f.licence_number.trim().length < 4) errors.licence_number = t("admin.field.licence");
@@ -1452,18 +1303,12 @@ async function submitProvider(event) {
   const errors = validateProvider(prov.form);
   if (Object.keys(errors).length) {
     prov.formErrors = errors;
-    prov.formError = localError("admin.fix");
+    prov.formError = localError();
     rerender();
-    focusSoon(`provider-${PROVIDER_INPUT[PROVIDER_FIELDS.find((n) => errors[n])]}`);
+    focusId(PROVIDER_INPUT[PROVIDER_FIELDS.find((n) => errors[n])]);
     return;
   }
-  const f = prov.form;
-  const body = {
-    name: f.name.trim(),
-    licence_number: f.licence_number.trim(),
-    contact_name: f.contact_name.trim(),
-    contact_phone: toAscii(f.contact_phone).replace(/\s+/g, ""),
-  };
+  const body = providerBody(prov.form);
   prov.formBusy = true;
   prov.formErrors = {};
   prov.formError = null;
@@ -1483,14 +1328,41 @@ async function submitProvider(event) {
     prov.formBusy = false;
     rerender();
   }
-  if (created) focusSoon("providers-status");
+  if (created) focusId("providers-status");
   else {
     const first = PROVIDER_FIELDS.find((n) => prov.formErrors[n]);
-    focusSoon(first ? `provider-${PROVIDER_INPUT[first]}` : "provider-form-error");
+    focusId(first ? PROVIDER_INPUT[first] : "provider-form-error");
   }
 }
 
-const PROVIDER_INPUT = { name: "name", licence_number: "licence", contact_name: "contact-name", contact_phone: "contact-phone" };
+// The inputs of the register form and of one provider's edit form.
+const PROVIDER_INPUT = { name: "provider-name", licence_number: "provider-licence", contact_name: "provider-contact-name", contact_phone: "provider-contact-phone" };
+const EDIT_INPUT = { name: "provider-edit-name", licence_number: "provider-edit-licence", contact_name: "provider-edit-contact-name", contact_phone: "provider-edit-contact-phone" };
+
+/** What the API gets from either form: trimmed, the phone without spaces and with ASCII digits. */
+function providerBody(f) {
+  return {
+    name: f.name.trim(),
+    licence_number: f.licence_number.trim(),
+    contact_name: f.contact_name.trim(),
+    contact_phone: toAscii(f.contact_phone).replace(/\s+/g, ""),
+  };
+}
+
+/** The four provider fields with the inputs named in `ids`. */
+function providerFields(ids, f, e, licenceHint = null) {
+  const one = (name, labelKey, props, hint = null) => field(ids[name], t(labelKey), textInput(ids[name], f, name, props), { error: e[name], hint });
+  return [
+    one("name", "admin.providers.name", { maxlength: "120" }),
+    one("licence_number", "admin.providers.licence", { maxlength: "64" }, licenceHint),
+    h(
+      "div",
+      { class: "field-row" },
+      one("contact_name", "admin.providers.contactName", { maxlength: "40" }),
+      one("contact_phone", "admin.providers.contactPhone", { type: "tel", inputmode: "tel", maxlength: "20" }, t("admin.providers.phoneHint")),
+    ),
+  ];
+}
 
 async function changeStatus(p, status, reason, doneKey) {
   prov.rowBusy = p.id;
@@ -1521,28 +1393,28 @@ function openSuspend(p) {
   prov.suspendError = null;
   prov.rowError = null;
   rerender();
-  focusSoon("provider-reason");
+  focusId("provider-reason");
 }
 
 function closeSuspend(p) {
   prov.suspendFor = null;
   prov.suspendError = null;
   rerender();
-  focusSoon(`provider-suspend-${p.id}`);
+  focusId(`provider-suspend-${p.id}`);
 }
 
 async function submitSuspend(event, p) {
   event.preventDefault();
   const reason = prov.reason.trim();
   if (!reason) {
-    prov.suspendError = { ...localError("admin.field.required"), field: true };
+    prov.suspendError = { ...localError("field.required"), field: true };
     rerender();
-    focusSoon("provider-reason");
+    focusId("provider-reason");
     return;
   }
   prov.suspendError = null;
-  if (await changeStatus(p, "suspended", reason, "admin.providers.suspended")) focusSoon(`provider-reactivate-${p.id}`);
-  else focusSoon("provider-reason");
+  if (await changeStatus(p, "suspended", reason, "admin.providers.suspended")) focusId(`provider-reactivate-${p.id}`);
+  else focusId("provider-reason");
 }
 
 function providerStatusBadge(status, testid = "provider-status") {
@@ -1570,14 +1442,14 @@ function renderProviderList() {
     ),
   );
   if (prov.status) {
-    section.append(h("p", { class: "alert alert-success", role: "status", id: "providers-status", tabindex: "-1", "data-testid": "providers-status" }, t(prov.status.key, prov.status.params)));
+    section.append(notice(t(prov.status.key, prov.status.params), "providers-status", "success", "providers-status"));
   }
   if (prov.error) {
-    section.append(errorBox(prov.error, "providers-error"), h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: loadProviders }, t("admin.retry")));
+    section.append(errorBox(prov.error, "providers-error"), retryButton(loadProviders));
     return section;
   }
   if (!prov.loaded) {
-    section.append(h("p", { class: "muted" }, t("admin.loading")));
+    section.append(muted(t("app.loading")));
     return section;
   }
   if (!prov.items.length) {
@@ -1620,7 +1492,7 @@ function renderProviderRows(p, L) {
           "aria-label": t("admin.providers.approveLabel", { name: p.name }),
           disabled: busy,
           onclick: async () => {
-            if (await changeStatus(p, "approved", t("admin.providers.approveReason"), "admin.providers.approved")) focusSoon("providers-status");
+            if (await changeStatus(p, "approved", t("admin.providers.approveReason"), "admin.providers.approved")) focusId("providers-status");
           },
         },
         t("admin.providers.approve"),
@@ -1655,7 +1527,7 @@ function renderProviderRows(p, L) {
           "aria-label": t("admin.providers.reactivateLabel", { name: p.name }),
           disabled: busy,
           onclick: async () => {
-            if (await changeStatus(p, "approved", t("admin.providers.reactivateReason"), "admin.providers.reactivated")) focusSoon("providers-status");
+            if (await changeStatus(p, "approved", t("admin.providers.reactivateReason"), "admin.providers.reactivated")) focusId("providers-status");
           },
         },
         t("admin.providers.reactivate"),
@@ -1727,27 +1599,20 @@ async function openProvider(p) {
   prov.open = entry;
   prov.status = null;
   rerender();
-  try {
+  await loadInto(entry, async () => {
     const { data } = await api("GET", schoolPath(`/providers/${enc(p.id)}`));
     entry.data = data;
     entry.form = providerEditForm(data);
-  } catch (err) {
-    entry.error = err;
-  } finally {
-    entry.loading = false;
-    rerender();
-  }
-  if (prov.open === entry) focusSoon(entry.data ? "provider-detail-title" : "provider-detail-error");
+  });
+  if (prov.open === entry) focusId(entry.data ? "provider-detail-title" : "provider-detail-error");
 }
 
 function closeProvider() {
   const id = prov.open && prov.open.id;
   prov.open = null;
   rerender();
-  if (id) focusSoon(`provider-open-${id}`);
+  if (id) focusId(`provider-open-${id}`);
 }
-
-const EDIT_INPUT = { name: "provider-edit-name", licence_number: "provider-edit-licence", contact_name: "provider-edit-contact-name", contact_phone: "provider-edit-contact-phone" };
 
 async function submitProviderEdit(event) {
   event.preventDefault();
@@ -1757,24 +1622,19 @@ async function submitProviderEdit(event) {
   const errors = validateProvider(o.form);
   if (Object.keys(errors).length) {
     o.errors = errors;
-    o.formError = localError("admin.fix");
+    o.formError = localError();
     rerender();
-    focusSoon(EDIT_INPUT[PROVIDER_FIELDS.find((n) => errors[n])]);
+    focusId(EDIT_INPUT[PROVIDER_FIELDS.find((n) => errors[n])]);
     return;
   }
-  const next = {
-    name: o.form.name.trim(),
-    licence_number: o.form.licence_number.trim(),
-    contact_name: o.form.contact_name.trim(),
-    contact_phone: toAscii(o.form.contact_phone).replace(/\s+/g, ""),
-  };
+  const next = providerBody(o.form);
   const body = Object.fromEntries(Object.entries(next).filter(([k, v]) => v !== o.data[k]));
   o.errors = {};
   o.formError = null;
   if (!Object.keys(body).length) {
     o.notice = { key: "admin.providers.unchanged", params: {} };
     rerender();
-    focusSoon("provider-edit-status");
+    focusId("provider-edit-status");
     return;
   }
   o.busy = true;
@@ -1794,10 +1654,10 @@ async function submitProviderEdit(event) {
     o.busy = false;
     rerender();
   }
-  if (ok) focusSoon("provider-edit-status");
+  if (ok) focusId("provider-edit-status");
   else {
     const first = PROVIDER_FIELDS.find((n) => o.errors[n]);
-    focusSoon(first ? EDIT_INPUT[first] : "provider-edit-error");
+    focusId(first ? EDIT_INPUT[first] : "provider-edit-error");
   }
 }
 
@@ -1827,7 +1687,6 @@ function renderProviderDetail() {
   const d = o.data;
   const f = o.form;
   const e = o.errors;
-  const input = (name, props = {}) => textInput(EDIT_INPUT[name], f, name, props);
   box.append(
     h("h3", { id: "provider-detail-title", tabindex: "-1" }, t("admin.providers.detailTitle", { name: d.name })),
     h(
@@ -1843,22 +1702,12 @@ function renderProviderDetail() {
       "form",
       { class: "adm-edit-form", novalidate: true, "aria-labelledby": "provider-edit-title", "aria-busy": o.busy ? "true" : null, "data-testid": "provider-edit-form", onsubmit: submitProviderEdit },
       h("h4", { id: "provider-edit-title" }, t("admin.providers.editTitle")),
-      o.notice ? h("p", { class: "alert alert-success", role: "status", id: "provider-edit-status", tabindex: "-1", "data-testid": "provider-edit-status" }, t(o.notice.key, o.notice.params)) : null,
+      o.notice ? notice(t(o.notice.key, o.notice.params), "provider-edit-status", "success", "provider-edit-status") : null,
       errorBox(o.formError, "provider-edit-error", "provider-edit-error"),
       o.formError && o.formError.code === "version_conflict"
         ? h("button", { type: "button", class: "btn btn-secondary btn-small", "data-testid": "provider-edit-reload", onclick: () => openProvider(d) }, t("admin.providers.reload"))
         : null,
-      field(EDIT_INPUT.name, t("admin.providers.name"), input("name", { maxlength: "120" }), { error: e.name }),
-      field(EDIT_INPUT.licence_number, t("admin.providers.licence"), input("licence_number", { maxlength: "64" }), { error: e.licence_number, hint: t("admin.providers.editHint") }),
-      h(
-        "div",
-        { class: "field-row" },
-        field(EDIT_INPUT.contact_name, t("admin.providers.contactName"), input("contact_name", { maxlength: "40" }), { error: e.contact_name }),
-        field(EDIT_INPUT.contact_phone, t("admin.providers.contactPhone"), input("contact_phone", { type: "tel", inputmode: "tel", maxlength: "20" }), {
-          error: e.contact_phone,
-          hint: t("admin.providers.phoneHint"),
-        }),
-      ),
+      providerFields(EDIT_INPUT, f, e, t("admin.providers.editHint")),
       h(
         "div",
         { class: "form-actions" },
@@ -1872,31 +1721,21 @@ function renderProviderDetail() {
 
 function renderSuspendForm(p) {
   const err = prov.suspendError;
-  const busy = prov.rowBusy === p.id;
   const reasonError = err && (err.field ? err.message : apiFieldErrors(err, ["reason"]).reason || null);
-  const input = h("input", {
-    id: "provider-reason",
-    name: "reason",
-    type: "text",
-    maxlength: "500",
-    autocomplete: "off",
-    required: true,
-    value: prov.reason,
-    "data-testid": "provider-reason",
-    oninput: (e) => (prov.reason = e.target.value),
-  });
-  return h(
-    "form",
-    { class: "suspend-form", novalidate: true, "aria-labelledby": "provider-suspend-title", "data-testid": "provider-suspend-form", onsubmit: (e) => submitSuspend(e, p) },
-    h("h3", { id: "provider-suspend-title" }, t("admin.providers.suspendTitle", { name: p.name })),
+  const input = textInput("provider-reason", prov, "reason", { name: "reason", maxlength: "500", required: true });
+  return confirmForm(
+    {
+      class: "suspend-form",
+      testid: "provider-suspend-form",
+      titleId: "provider-suspend-title",
+      title: t("admin.providers.suspendTitle", { name: p.name }),
+      onsubmit: (e) => submitSuspend(e, p),
+      busy: prov.rowBusy === p.id,
+      confirm: { label: t("admin.providers.suspendConfirm"), testid: "provider-suspend-confirm" },
+      cancel: { label: t("common.cancel"), testid: "provider-suspend-cancel", onclick: () => closeSuspend(p) },
+    },
     field("provider-reason", t("admin.providers.suspendReason"), input, { error: reasonError, hint: t("admin.providers.suspendHint") }),
     err && !reasonError ? errorBox(err, "provider-suspend-error") : null,
-    h(
-      "div",
-      { class: "form-actions" },
-      h("button", { type: "submit", class: "btn btn-danger", "data-testid": "provider-suspend-confirm", disabled: busy, "aria-busy": busy ? "true" : null }, t("admin.providers.suspendConfirm")),
-      h("button", { type: "button", class: "btn btn-ghost", "data-testid": "provider-suspend-cancel", disabled: busy, onclick: () => closeSuspend(p) }, t("admin.cancel")),
-    ),
   );
 }
 
@@ -1904,7 +1743,6 @@ function renderProviderForm() {
   const f = prov.form;
   const e = prov.formErrors;
   const busy = prov.formBusy;
-  const input = (name, props = {}) => textInput(`provider-${PROVIDER_INPUT[name]}`, f, name, props);
   return h(
     "section",
     { class: "card", "aria-labelledby": "provider-form-title", "data-testid": "provider-form" },
@@ -1913,17 +1751,7 @@ function renderProviderForm() {
       "form",
       { novalidate: true, "aria-busy": busy ? "true" : null, onsubmit: submitProvider },
       errorBox(prov.formError, "provider-form-error", "provider-form-error"),
-      field("provider-name", t("admin.providers.name"), input("name", { maxlength: "120" }), { error: e.name }),
-      field("provider-licence", t("admin.providers.licence"), input("licence_number", { maxlength: "64" }), { error: e.licence_number }),
-      h(
-        "div",
-        { class: "field-row" },
-        field("provider-contact-name", t("admin.providers.contactName"), input("contact_name", { maxlength: "40" }), { error: e.contact_name }),
-        field("provider-contact-phone", t("admin.providers.contactPhone"), input("contact_phone", { type: "tel", inputmode: "tel", maxlength: "20" }), {
-          error: e.contact_phone,
-          hint: t("admin.providers.phoneHint"),
-        }),
-      ),
+      providerFields(PROVIDER_INPUT, f, e),
       h(
         "div",
         { class: "form-actions" },
@@ -1974,17 +1802,12 @@ async function loadTerms() {
   terms.loading = true;
   terms.error = null;
   rerender();
-  try {
+  await loadInto(terms, async () => {
     terms.items = await fetchAll(schoolPath("/terms"));
     sortTerms();
     terms.loaded = true;
     if (!terms.items.some((x) => x.id === terms.selected)) terms.selected = defaultTerm();
-  } catch (err) {
-    terms.error = err;
-  } finally {
-    terms.loading = false;
-    rerender();
-  }
+  });
 }
 
 function termById(id) {
@@ -2152,13 +1975,19 @@ function confirmDiscard() {
   return true;
 }
 
-function chooseTerm(id, after) {
-  if (id === terms.selected) return;
+/** Select another term once unsaved edits may go; false when it is the same one or the person said no. */
+function selectTerm(id) {
+  if (id === terms.selected) return false;
   if (!confirmDiscard()) {
     rerender(); // puts the select back
-    return;
+    return false;
   }
   terms.selected = id;
+  return true;
+}
+
+function chooseTerm(id, after) {
+  if (!selectTerm(id)) return;
   prog.published = null;
   prog.termEdit = null;
   after();
@@ -2182,18 +2011,18 @@ function weekdayOf(isoDate) {
 
 function dayName(isoDate) {
   const d = weekdayOf(isoDate);
-  return d === 0 || d === 6 ? t(`admin.terms.day.${d}`) : t(`admin.weekday.${d}`);
+  return d === 0 || d === 6 ? t(`admin.terms.day.${d}`) : weekdayLabel(d);
 }
 
 function checkDate(errors, key, value) {
   const v = toAscii(value);
-  if (!v) errors[key] = t("admin.field.required");
+  if (!v) errors[key] = t("field.required");
   else if (!validDate(v)) errors[key] = t("admin.field.date");
 }
 
 function checkName(errors, key, value) {
   const v = String(value || "").trim();
-  if (!v) errors[key] = t("admin.field.required");
+  if (!v) errors[key] = t("field.required");
   else if (v.length > 60) errors[key] = t("admin.field.tooLong", { max: 60 });
 }
 
@@ -2279,12 +2108,12 @@ function termApiErrors(err) {
 
 function addTermRow(list) {
   const st = termState();
-  const prefix = termPrefix();
+  const { row, blank, first } = DAY_ROWS[list];
   const rows = st.form[list];
-  rows.push(list === "holidays" ? { starts_on: "", ends_on: "", name: "", _key: newKey() } : { date: "", runs_weekday: "1", name: "", _key: newKey() });
+  rows.push({ ...blank(), _key: newKey() });
   st.errors = {};
   rerender();
-  focusSoon(list === "holidays" ? `${prefix}-holiday-${rows.length - 1}-name` : `${prefix}-makeup-${rows.length - 1}-date`);
+  focusId(`${termPrefix()}-${row}-${rows.length - 1}-${first}`);
 }
 
 function removeTermRow(list, index) {
@@ -2292,7 +2121,7 @@ function removeTermRow(list, index) {
   st.form[list].splice(index, 1);
   st.errors = {};
   rerender();
-  focusSoon(`${termPrefix()}-${list === "holidays" ? "holiday" : "makeup"}-add`);
+  focusId(`${termPrefix()}-${DAY_ROWS[list].row}-add`);
 }
 
 function openTermEdit() {
@@ -2301,13 +2130,13 @@ function openTermEdit() {
   prog.termEdit = { id: x.id, version: x.version, name: x.name, form: termFormOf(x), errors: {}, error: null, busy: false };
   prog.termNotice = null;
   rerender();
-  focusSoon("term-edit-name");
+  focusId("term-edit-name");
 }
 
 function closeTermEdit() {
   prog.termEdit = null;
   rerender();
-  focusSoon("term-edit-open");
+  focusId("term-edit-open");
 }
 
 async function reloadTermEdit() {
@@ -2325,9 +2154,9 @@ async function submitTerm(event, onCreated) {
   const errors = validateTerm(st.form);
   if (Object.keys(errors).length) {
     st.errors = errors;
-    st.error = localError("admin.fix");
+    st.error = localError();
     rerender();
-    focusSoon(termFieldId(prefix, firstTermError(st.form, errors)));
+    focusId(termFieldId(prefix, firstTermError(st.form, errors)));
     return;
   }
   const body = termBody(st.form);
@@ -2336,7 +2165,7 @@ async function submitTerm(event, onCreated) {
     prog.termEdit = null;
     prog.termNotice = { key: "admin.terms.unchanged", params: {}, id: "term-edit-status" };
     rerender();
-    focusSoon("term-edit-status");
+    focusId("term-edit-status");
     return;
   }
   st.busy = true;
@@ -2360,12 +2189,10 @@ async function submitTerm(event, onCreated) {
   if (!saved) {
     rerender();
     const first = firstTermError(st.form, st.errors);
-    focusSoon(first ? termFieldId(prefix, first) : `${prefix}-error`);
+    focusId(first ? termFieldId(prefix, first) : `${prefix}-error`);
     return;
   }
-  const i = terms.items.findIndex((x) => x.id === saved.id);
-  if (i >= 0) terms.items[i] = saved;
-  else terms.items.push(saved);
+  upsert(terms.items, saved);
   sortTerms();
   terms.loaded = true;
   delete terms.calendar[saved.id];
@@ -2382,7 +2209,7 @@ async function submitTerm(event, onCreated) {
     chooseTerm(saved.id, onCreated);
     if (terms.selected === previous) rerender();
   }
-  focusSoon(prog.termNotice ? prog.termNotice.id : "program-term");
+  focusId(prog.termNotice ? prog.termNotice.id : "program-term");
 }
 
 async function loadTermCalendar(termId) {
@@ -2391,15 +2218,10 @@ async function loadTermCalendar(termId) {
   const entry = { loading: true, days: null, error: null };
   terms.calendar[termId] = entry;
   rerender();
-  try {
+  await loadInto(entry, async () => {
     const q = new URLSearchParams({ from: x.starts_on, to: x.ends_on });
     entry.days = (await api("GET", schoolPath(`/calendar?${q}`))).data.days;
-  } catch (err) {
-    entry.error = err;
-  } finally {
-    entry.loading = false;
-    rerender();
-  }
+  });
 }
 
 /** Weekdays without service, as runs of one holiday: {name, from, to, n} (weekends inside are not counted). */
@@ -2463,7 +2285,7 @@ function renderTermSummary() {
                   name: d.reason.slice("make_up:".length),
                   date: formatDate(d.date),
                   day: dayName(d.date),
-                  runs: t("admin.terms.runs", { weekday: t(`admin.weekday.${d.runs_weekday}`) }),
+                  runs: t("admin.terms.runs", { weekday: weekdayLabel(d.runs_weekday) }),
                 }),
               ),
             ),
@@ -2489,139 +2311,108 @@ function renderTermSummary() {
   return box;
 }
 
-function renderTermCard({ selectId, onChange, onCreated, testid }) {
+/** The term card both pages start with: the term select; the program page (with `onCreated`) also edits terms. */
+function renderTermCard({ selectId, testid, onChoose, emptyKey, onCreated = null }) {
   const section = h(
     "section",
     { class: "card adm-term", "aria-labelledby": `${testid}-title`, "data-testid": testid },
     h("h2", { id: `${testid}-title` }, t("admin.terms.title")),
   );
-  const editor = selectId === "program-term"; // the program page edits terms; the template page only picks one
+  const editor = Boolean(onCreated); // the program page edits terms; the template page only picks one
   if (terms.error) {
-    section.append(errorBox(terms.error, `${testid}-error`), h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: loadTerms }, t("admin.retry")));
+    section.append(errorBox(terms.error, `${testid}-error`), retryButton(loadTerms));
   } else if (!terms.loaded) {
-    section.append(h("p", { class: "muted" }, t("admin.loading")));
+    section.append(muted(t("app.loading")));
   } else if (!terms.items.length) {
-    section.append(h("p", { class: "muted", "data-testid": `${testid}-empty` }, t("admin.noTerms")));
+    section.append(muted(t(emptyKey), `${testid}-empty`));
   } else {
-    section.append(field(selectId, t("admin.terms.select"), select(selectId, terms.selected, termOptions(), (id) => chooseTerm(id, onChange)), { hint: termDates() }));
+    section.append(field(selectId, t("admin.terms.select"), select(selectId, terms.selected, termOptions(), onChoose), { hint: termDates() }));
     if (editor) section.append(renderTermSummary());
   }
   if (!editor) return section;
   if (prog.termNotice) {
     const n = prog.termNotice;
-    section.append(h("p", { class: "alert alert-success", role: "status", id: n.id, tabindex: "-1", "data-testid": n.id }, t(n.key, n.params)));
+    section.append(notice(t(n.key, n.params), n.id, "success", n.id));
   }
   section.append(renderTermForm(onCreated));
   return section;
 }
 
-function renderHolidayRows(prefix, st) {
-  const e = st.errors;
-  const rows = st.form.holidays.map((x, i) => {
-    const id = (k) => `${prefix}-holiday-${i}-${k}`;
-    const date = (k, name, placeholder) =>
-      field(id(k), t(k === "start" ? "admin.terms.holidayStart" : "admin.terms.holidayEnd"), textInput(id(k), x, name, { maxlength: "10", inputmode: "numeric", placeholder }), {
-        error: e[`holidays.${i}.${name}`],
-      });
-    return h(
-      "fieldset",
-      {
-        class: `adm-day-row${e[`holidays.${i}`] ? " is-invalid" : ""}`,
-        "aria-describedby": e[`holidays.${i}`] ? `${id("row")}-error` : null,
-        "data-testid": `${prefix}-holiday`,
-        "data-index": String(i),
-      },
-      h("legend", { class: "visually-hidden" }, t("admin.terms.holidayLegend", { n: i + 1 })),
-      h(
-        "div",
-        { class: "adm-day-fields" },
-        field(id("name"), t("admin.terms.holidayName"), textInput(id("name"), x, "name", { maxlength: "60", placeholder: t("admin.terms.holidayNamePlaceholder") }), {
-          error: e[`holidays.${i}.name`],
-        }),
-        date("start", "starts_on", "2026-10-01"),
-        date("end", "ends_on", "2026-10-07"),
+// Holidays and make-up days (调休) are edited alike: a list of small fieldsets, one per row. `row` names
+// their ids and test ids (term-create-holiday-0-name), `key` their texts (admin.terms.holidayAdd …).
+const DAY_ROWS = {
+  holidays: {
+    row: "holiday",
+    key: "holiday",
+    blank: () => ({ starts_on: "", ends_on: "", name: "" }),
+    first: "name", // focused in a new row
+    fields: (input) => [
+      input("name", "name", "admin.terms.holidayName", { maxlength: "60", placeholder: t("admin.terms.holidayNamePlaceholder") }),
+      input("start", "starts_on", "admin.terms.holidayStart", { maxlength: "10", inputmode: "numeric", placeholder: "2026-10-01" }),
+      input("end", "ends_on", "admin.terms.holidayEnd", { maxlength: "10", inputmode: "numeric", placeholder: "2026-10-07" }),
+    ],
+  },
+  make_up_days: {
+    row: "makeup",
+    key: "makeUp",
+    blank: () => ({ date: "", runs_weekday: "1", name: "" }),
+    first: "date",
+    fields: (input, m, id, error) => [
+      input("name", "name", "admin.terms.makeUpName", { maxlength: "60", placeholder: t("admin.terms.makeUpNamePlaceholder") }),
+      input("date", "date", "admin.terms.makeUpDate", { maxlength: "10", inputmode: "numeric", placeholder: "2026-09-27" }),
+      field(
+        id("weekday"),
+        t("admin.terms.makeUpWeekday"),
+        select(id("weekday"), m.runs_weekday, WEEKDAYS.map((d) => ({ value: String(d), label: weekdayLabel(d) })), (v) => (m.runs_weekday = v)),
+        { error: error("runs_weekday") },
       ),
-      e[`holidays.${i}`] ? h("p", { class: "field-error", id: `${id("row")}-error`, "data-testid": `${id("row")}-error` }, e[`holidays.${i}`]) : null,
-      h(
-        "button",
-        {
-          type: "button",
-          class: "btn btn-danger-ghost btn-small",
-          "data-testid": `${prefix}-holiday-remove`,
-          "aria-label": t("admin.terms.holidayRemoveLabel", { name: x.name || i + 1 }),
-          onclick: () => removeTermRow("holidays", i),
-        },
-        t("admin.terms.holidayRemove"),
-      ),
-    );
-  });
-  return h(
-    "fieldset",
-    { class: "adm-day-list", "data-testid": `${prefix}-holidays` },
-    h("legend", {}, t("admin.terms.holidays")),
-    rows.length ? rows : h("p", { class: "muted small" }, t("admin.terms.holidaysNone")),
-    e.holidays ? h("p", { class: "field-error" }, e.holidays) : null,
-    h(
-      "button",
-      { type: "button", id: `${prefix}-holiday-add`, class: "btn btn-secondary btn-small", "data-testid": `${prefix}-holiday-add`, onclick: () => addTermRow("holidays") },
-      "＋ ",
-      t("admin.terms.holidayAdd"),
-    ),
-  );
-}
+    ],
+  },
+};
 
-function renderMakeUpRows(prefix, st) {
+function renderDayRows(prefix, st, list) {
+  const { row, key, fields } = DAY_ROWS[list];
   const e = st.errors;
-  const rows = st.form.make_up_days.map((m, i) => {
-    const id = (k) => `${prefix}-makeup-${i}-${k}`;
-    const weekdays = WEEKDAYS.map((d) => ({ value: String(d), label: t(`admin.weekday.${d}`) }));
+  const rows = st.form[list].map((x, i) => {
+    const id = (k) => `${prefix}-${row}-${i}-${k}`;
+    const error = (name) => e[`${list}.${i}.${name}`];
+    const input = (k, name, labelKey, props) => field(id(k), t(labelKey), textInput(id(k), x, name, props), { error: error(name) });
+    const rowError = e[`${list}.${i}`];
     return h(
       "fieldset",
       {
-        class: `adm-day-row${e[`make_up_days.${i}`] ? " is-invalid" : ""}`,
-        "aria-describedby": e[`make_up_days.${i}`] ? `${id("row")}-error` : null,
-        "data-testid": `${prefix}-makeup`,
+        class: `adm-day-row${rowError ? " is-invalid" : ""}`,
+        "aria-describedby": rowError ? `${id("row")}-error` : null,
+        "data-testid": `${prefix}-${row}`,
         "data-index": String(i),
       },
-      h("legend", { class: "visually-hidden" }, t("admin.terms.makeUpLegend", { n: i + 1 })),
-      h(
-        "div",
-        { class: "adm-day-fields" },
-        field(id("name"), t("admin.terms.makeUpName"), textInput(id("name"), m, "name", { maxlength: "60", placeholder: t("admin.terms.makeUpNamePlaceholder") }), {
-          error: e[`make_up_days.${i}.name`],
-        }),
-        field(id("date"), t("admin.terms.makeUpDate"), textInput(id("date"), m, "date", { maxlength: "10", inputmode: "numeric", placeholder: "2026-09-27" }), {
-          error: e[`make_up_days.${i}.date`],
-        }),
-        field(id("weekday"), t("admin.terms.makeUpWeekday"), select(id("weekday"), m.runs_weekday, weekdays, (v) => (m.runs_weekday = v)), {
-          error: e[`make_up_days.${i}.runs_weekday`],
-        }),
-      ),
-      e[`make_up_days.${i}`] ? h("p", { class: "field-error", id: `${id("row")}-error`, "data-testid": `${id("row")}-error` }, e[`make_up_days.${i}`]) : null,
+      h("legend", { class: "visually-hidden" }, t(`admin.terms.${key}Legend`, { n: i + 1 })),
+      h("div", { class: "adm-day-fields" }, fields(input, x, id, error)),
+      rowError ? h("p", { class: "field-error", id: `${id("row")}-error`, "data-testid": `${id("row")}-error` }, rowError) : null,
       h(
         "button",
         {
           type: "button",
           class: "btn btn-danger-ghost btn-small",
-          "data-testid": `${prefix}-makeup-remove`,
-          "aria-label": t("admin.terms.makeUpRemoveLabel", { name: m.name || i + 1 }),
-          onclick: () => removeTermRow("make_up_days", i),
+          "data-testid": `${prefix}-${row}-remove`,
+          "aria-label": t(`admin.terms.${key}RemoveLabel`, { name: x.name || i + 1 }),
+          onclick: () => removeTermRow(list, i),
         },
-        t("admin.terms.makeUpRemove"),
+        t(`admin.terms.${key}Remove`),
       ),
     );
   });
   return h(
     "fieldset",
-    { class: "adm-day-list", "data-testid": `${prefix}-makeups` },
-    h("legend", {}, t("admin.terms.makeUps")),
-    rows.length ? rows : h("p", { class: "muted small" }, t("admin.terms.makeUpsNone")),
-    e.make_up_days ? h("p", { class: "field-error" }, e.make_up_days) : null,
+    { class: "adm-day-list", "data-testid": `${prefix}-${row}s` },
+    h("legend", {}, t(`admin.terms.${key}s`)),
+    rows.length ? rows : h("p", { class: "muted small" }, t(`admin.terms.${key}sNone`)),
+    e[list] ? h("p", { class: "field-error" }, e[list]) : null,
     h(
       "button",
-      { type: "button", id: `${prefix}-makeup-add`, class: "btn btn-secondary btn-small", "data-testid": `${prefix}-makeup-add`, onclick: () => addTermRow("make_up_days") },
+      { type: "button", id: `${prefix}-${row}-add`, class: "btn btn-secondary btn-small", "data-testid": `${prefix}-${row}-add`, onclick: () => addTermRow(list) },
       "＋ ",
-      t("admin.terms.makeUpAdd"),
+      t(`admin.terms.${key}Add`),
     ),
   );
 }
@@ -2659,8 +2450,8 @@ function renderTermForm(onCreated) {
       date("start", "starts_on", "admin.terms.start", "2026-09-01"),
       date("end", "ends_on", "admin.terms.end", "2027-01-15"),
     ),
-    renderHolidayRows(prefix, st),
-    renderMakeUpRows(prefix, st),
+    renderDayRows(prefix, st, "holidays"),
+    renderDayRows(prefix, st, "make_up_days"),
     h("p", { class: "hint" }, t("admin.terms.note")),
     h(
       "div",
@@ -2670,7 +2461,7 @@ function renderTermForm(onCreated) {
         { type: "submit", id: `${prefix}-submit`, class: `btn ${editing ? "btn-primary" : "btn-secondary"}`, "data-testid": `${prefix}-submit`, disabled: busy, "aria-busy": busy ? "true" : null },
         busy ? working : idle,
       ),
-      editing ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "term-edit-cancel", disabled: busy, onclick: closeTermEdit }, t("admin.cancel")) : null,
+      editing ? h("button", { type: "button", class: "btn btn-ghost", "data-testid": "term-edit-cancel", disabled: busy, onclick: closeTermEdit }, t("common.cancel")) : null,
     ),
   );
 }
@@ -2797,14 +2588,14 @@ function openActivity(index) {
       : emptyActivityForm(),
   };
   rerender();
-  focusSoon("activity-name");
+  focusId("activity-name");
 }
 
 function closeActivity() {
   const key = prog.editing && prog.editing.key;
   prog.editing = null;
   rerender();
-  focusSoon(key ? `program-activity-edit-${key}` : "program-add-activity");
+  focusId(key ? `program-activity-edit-${key}` : "program-add-activity");
 }
 
 const ACTIVITY_ORDER = ["name", "category", "provider", "grades", "weekdays", "period", "venue", "capacity", "fee", "fee_basis", "staff", "description"];
@@ -2836,13 +2627,13 @@ function saveActivity(event) {
   const f = ed.form;
   const errors = {};
   const name = f.name.trim();
-  if (!name) errors.name = t("admin.field.required");
+  if (!name) errors.name = t("field.required");
   else if (name.length > 60) errors.name = t("admin.field.tooLong", { max: 60 });
-  if (!CATEGORIES.includes(f.category)) errors.category = t("admin.field.required");
+  if (!CATEGORIES.includes(f.category)) errors.category = t("field.required");
   if (!f.grades.size) errors.grades = t("admin.field.pickOne");
   if (!f.weekdays.size) errors.weekdays = t("admin.field.pickOne");
   const venue = f.venue.trim();
-  if (!venue) errors.venue = t("admin.field.required");
+  if (!venue) errors.venue = t("field.required");
   else if (venue.length > 60) errors.venue = t("admin.field.tooLong", { max: 60 });
   const cap = toAscii(f.capacity);
   if (!/^\d{1,4}$/.test(cap) || +cap < 1 || +cap > 1000) errors.capacity = t("admin.field.capacity");
@@ -2856,7 +2647,7 @@ function saveActivity(event) {
   ed.errors = errors;
   if (Object.keys(errors).length) {
     rerender();
-    focusSoon(ACTIVITY_FOCUS[ACTIVITY_ORDER.find((n) => errors[n])]);
+    focusId(ACTIVITY_FOCUS[ACTIVITY_ORDER.find((n) => errors[n])]);
     return;
   }
   const original = ed.index >= 0 ? prog.local.activities[ed.index] : null;
@@ -2882,7 +2673,7 @@ function saveActivity(event) {
   prog.editing = null;
   prog.activityNotice = { key: "admin.activity.saved" };
   changed();
-  focusSoon(`program-activity-edit-${activity._key}`);
+  focusId(`program-activity-edit-${activity._key}`);
 }
 
 function removeActivity(index) {
@@ -2890,7 +2681,7 @@ function removeActivity(index) {
   if (prog.editing) prog.editing = null;
   prog.activityNotice = { key: "admin.activities.removed", params: { name: gone.name } };
   changed();
-  focusSoon("program-activities-status");
+  focusId("program-activities-status");
 }
 
 function providerOptions(current) {
@@ -2929,7 +2720,7 @@ function renderActivityForm() {
     "form",
     { class: "adm-activity-form", novalidate: true, "aria-labelledby": "activity-form-title", "data-testid": "activity-form", onsubmit: saveActivity },
     h("h3", { id: "activity-form-title" }, t(titleKey)),
-    Object.keys(e).length ? h("p", { class: "alert alert-error", role: "alert", "data-testid": "activity-form-error" }, t("admin.fix")) : null,
+    Object.keys(e).length ? h("p", { class: "alert alert-error", role: "alert", "data-testid": "activity-form-error" }, t("form.fix")) : null,
     field("activity-name", t("admin.activity.name"), textInput("activity-name", f, "name", { maxlength: "60" }), { error: e.name }),
     h(
       "div",
@@ -2943,11 +2734,11 @@ function renderActivityForm() {
       field("activity-provider", t("admin.activity.provider"), select("activity-provider", f.provider, providerOptions(f.provider), (v) => (f.provider = v)), { error: e.provider }),
     ),
     checks("grades", GRADES, gradeLabel),
-    checks("weekdays", WEEKDAYS, (d) => t(`admin.weekday.${d}`)),
+    checks("weekdays", WEEKDAYS, (d) => weekdayLabel(d)),
     h(
       "div",
       { class: "field-row" },
-      field("activity-period", t("admin.activity.period"), select("activity-period", f.period, PERIODS.map((p) => ({ value: String(p), label: t("admin.period", { n: p }) })), (v) => (f.period = v)), {
+      field("activity-period", t("admin.activity.period"), select("activity-period", f.period, PERIODS.map((p) => ({ value: String(p), label: periodLabel(p) })), (v) => (f.period = v)), {
         error: e.period,
       }),
       field("activity-venue", t("admin.activity.venue"), textInput("activity-venue", f, "venue", { maxlength: "60", placeholder: t("admin.activity.venuePlaceholder") }), { error: e.venue }),
@@ -2976,7 +2767,7 @@ function renderActivityForm() {
       "div",
       { class: "form-actions" },
       h("button", { type: "submit", id: "activity-save", class: "btn btn-primary", "data-testid": "activity-save" }, t("admin.activity.save")),
-      h("button", { type: "button", id: "activity-cancel", class: "btn btn-ghost", "data-testid": "activity-cancel", onclick: closeActivity }, t("admin.cancel")),
+      h("button", { type: "button", id: "activity-cancel", class: "btn btn-ghost", "data-testid": "activity-cancel", onclick: closeActivity }, t("common.cancel")),
     ),
   );
 }
@@ -2985,12 +2776,12 @@ function renderActivity(a, index) {
   const editingThis = prog.editing && prog.editing.index === index;
   const facts = [
     [t("admin.activity.provider"), h("span", { "data-testid": "program-activity-provider" }, providerName(a.provider))],
-    [t("admin.activity.grades"), a.grades.map(gradeLabel).join(sep())],
-    [t("admin.activity.weekdays"), [a.weekdays.map((d) => t(`admin.weekday.${d}`)).join(sep()), " · ", t("admin.period", { n: a.period })]],
+    [t("admin.activity.grades"), a.grades.map(gradeLabel).join(listSep())],
+    [t("admin.activity.weekdays"), [a.weekdays.map((d) => weekdayLabel(d)).join(listSep()), " · ", periodLabel(a.period)]],
     [t("admin.activity.venue"), [a.venue, " · ", t("admin.activities.capacity", { n: a.capacity })]],
     [t("admin.activity.fee"), h("span", { "data-testid": "program-activity-fee" }, feeText(a.fee_fen, a.fee_basis))],
   ];
-  if (a.staff && a.staff.length) facts.push([t("admin.activity.staff"), a.staff.join(sep())]);
+  if (a.staff && a.staff.length) facts.push([t("admin.activity.staff"), a.staff.join(listSep())]);
   return h(
     "li",
     {
@@ -3066,7 +2857,7 @@ function renderActivities() {
   if (prog.providersError) section.append(errorBox(prog.providersError, "program-providers-error"));
   if (prog.activityNotice) {
     section.append(
-      h("p", { class: "alert alert-info", role: "status", id: "program-activities-status", tabindex: "-1", "data-testid": "program-activities-status" }, t(prog.activityNotice.key, prog.activityNotice.params)),
+      notice(t(prog.activityNotice.key, prog.activityNotice.params), "program-activities-status", "info", "program-activities-status"),
     );
   }
   if (!list.length) section.append(h("p", { class: "muted", "data-testid": "program-activities-empty" }, t("admin.activities.empty")));
@@ -3160,9 +2951,9 @@ async function saveProgram() {
   prog.problems = [];
   prog.serviceErrors = errors;
   if (Object.keys(errors).length) {
-    prog.saveError = localError("admin.fix");
+    prog.saveError = localError();
     rerender();
-    focusSoon(`service-${Object.keys(errors)[0].replace(".", "-")}`);
+    focusId(`service-${Object.keys(errors)[0].replace(".", "-")}`);
     return;
   }
   prog.saveBusy = true;
@@ -3186,7 +2977,7 @@ async function saveProgram() {
     prog.saveBusy = false;
     rerender();
   }
-  focusSoon(saved ? "program-save-status" : "program-save-error");
+  focusId(saved ? "program-save-status" : "program-save-error");
 }
 
 async function publishProgram() {
@@ -3215,7 +3006,7 @@ async function publishProgram() {
     prog.publishBusy = false;
     rerender();
   }
-  focusSoon(prog.published ? "program-published" : "program-publish-error");
+  focusId(prog.published ? "program-published" : "program-publish-error");
 }
 
 async function toggleVersion(n) {
@@ -3233,14 +3024,9 @@ async function toggleVersion(n) {
   const fresh = { loading: true, data: null, error: null, open: true };
   prog.versions[n] = fresh;
   rerender();
-  try {
+  await loadInto(fresh, async () => {
     fresh.data = (await api("GET", termPath(`/program/versions/${n}`))).data;
-  } catch (err) {
-    fresh.error = err;
-  } finally {
-    fresh.loading = false;
-    rerender();
-  }
+  });
 }
 
 function publicPageHref() {
@@ -3268,7 +3054,7 @@ function renderActionsCard() {
     ),
   );
   if (prog.saveNotice) {
-    section.append(h("p", { class: "alert alert-success", role: "status", id: "program-save-status", tabindex: "-1", "data-testid": "program-save-status" }, t(prog.saveNotice.key, prog.saveNotice.params)));
+    section.append(notice(t(prog.saveNotice.key, prog.saveNotice.params), "program-save-status", "success", "program-save-status"));
   }
   if (prog.saveError) {
     section.append(errorBox(prog.saveError, "program-save-error", "program-save-error"));
@@ -3337,14 +3123,9 @@ async function loadVersions(termId) {
   const entry = { termId, loading: true, items: prog.versionList && prog.versionList.termId === termId ? prog.versionList.items : [], error: null };
   prog.versionList = entry;
   rerender();
-  try {
+  await loadInto(entry, async () => {
     entry.items = await fetchAll(schoolPath(`/terms/${enc(termId)}/program/versions`));
-  } catch (err) {
-    entry.error = err;
-  } finally {
-    entry.loading = false;
-    rerender();
-  }
+  });
 }
 
 /** The published versions as the API lists them (newest first, with when, who and how many activities). */
@@ -3358,7 +3139,7 @@ function renderVersions() {
   if (list.error) {
     wrap.append(
       errorBox(list.error, "program-versions-error"),
-      h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: () => loadVersions(list.termId) }, t("admin.retry")),
+      retryButton(() => loadVersions(list.termId)),
     );
     return wrap;
   }
@@ -3407,24 +3188,24 @@ function renderVersions() {
 }
 
 function renderVersionBody(v) {
-  if (v.loading) return h("p", { class: "muted small" }, t("admin.loading"));
+  if (v.loading) return h("p", { class: "muted small" }, t("app.loading"));
   if (v.error) return errorBox(v.error, "program-version-error");
   const d = v.data;
   return h(
     "div",
     { class: "small adm-version-body" },
     h("p", {}, t("admin.program.versionAt", { at: formatTime(d.published_at) })),
-    h("p", {}, t("admin.program.versionServices", { names: (d.services || []).map((s) => t(`admin.services.${s.kind}`)).join(sep()) || t("admin.none") })),
-    h("p", {}, t("admin.program.versionActivities", { names: (d.activities || []).map((a) => a.name).join(sep()) || t("admin.none") })),
+    h("p", {}, t("admin.program.versionServices", { names: (d.services || []).map((s) => t(`admin.services.${s.kind}`)).join(listSep()) || t("admin.none") })),
+    h("p", {}, t("admin.program.versionActivities", { names: (d.activities || []).map((a) => a.name).join(listSep()) || t("admin.none") })),
   );
 }
 
 function renderProgram() {
   const out = h("div", { class: "adm adm-program", "data-testid": "program-page" }, pageHead("admin.program.title", "admin.program.intro", "program-head"));
-  out.append(renderTermCard({ selectId: "program-term", onChange: loadDraft, onCreated: loadDraft, testid: "program-terms" }));
+  out.append(renderTermCard({ selectId: "program-term", testid: "program-terms", onChoose: (id) => chooseTerm(id, loadDraft), emptyKey: "admin.noTerms", onCreated: loadDraft }));
   if (!terms.selected) return out;
   if (prog.loadError) {
-    out.append(h("section", { class: "card" }, errorBox(prog.loadError, "program-error"), h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: loadDraft }, t("admin.retry"))));
+    out.append(h("section", { class: "card" }, errorBox(prog.loadError, "program-error"), retryButton(loadDraft)));
     return out;
   }
   if (!prog.local || !prog.draft || prog.draft.term_id !== terms.selected) {
@@ -3500,13 +3281,7 @@ async function enterTemplate(params) {
 }
 
 function chooseTemplateTerm(id) {
-  if (id === terms.selected) return;
-  if (!confirmDiscard()) {
-    rerender();
-    return;
-  }
-  terms.selected = id;
-  loadTemplate();
+  if (selectTerm(id)) loadTemplate();
 }
 
 function unknownPlaceholders(text) {
@@ -3540,9 +3315,9 @@ async function saveTemplate(event) {
   tpl.saved = null;
   tpl.saveError = null;
   if (!tpl.text.trim()) {
-    tpl.saveError = { ...localError("admin.field.required"), field: true };
+    tpl.saveError = { ...localError("field.required"), field: true };
     rerender();
-    focusSoon("template-text");
+    focusId("template-text");
     return;
   }
   tpl.busy = true;
@@ -3562,7 +3337,7 @@ async function saveTemplate(event) {
     tpl.busy = false;
     rerender();
   }
-  focusSoon(tpl.saved ? "template-save-status" : tpl.saveError && tpl.saveError.field ? "template-text" : "template-save-error");
+  focusId(tpl.saved ? "template-save-status" : tpl.saveError && tpl.saveError.field ? "template-text" : "template-save-error");
 }
 
 /** Sample values in the form the server fills them in (chalicelib/enrollment/agreements.py render). */
@@ -3591,28 +3366,19 @@ function renderPreview(text) {
 
 function renderTemplate() {
   const out = h("div", { class: "adm adm-template", "data-testid": "template-page" }, pageHead("admin.template.title", "admin.template.intro", "template-head"));
-  const termCard = h(
-    "section",
-    { class: "card adm-term", "aria-labelledby": "template-terms-title", "data-testid": "template-terms" },
-    h("h2", { id: "template-terms-title" }, t("admin.terms.title")),
-  );
-  if (terms.error) termCard.append(errorBox(terms.error, "template-terms-error"), h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: loadTerms }, t("admin.retry")));
-  else if (!terms.loaded) termCard.append(h("p", { class: "muted" }, t("admin.loading")));
-  else if (!terms.items.length) termCard.append(h("p", { class: "muted", "data-testid": "template-terms-empty" }, t("admin.noTermsTemplate")));
-  else termCard.append(field("template-term", t("admin.terms.select"), select("template-term", terms.selected, termOptions(), chooseTemplateTerm), { hint: termDates() }));
-  out.append(termCard);
+  out.append(renderTermCard({ selectId: "template-term", testid: "template-terms", onChoose: chooseTemplateTerm, emptyKey: "admin.noTermsTemplate" }));
   if (!terms.selected) return out;
   if (tpl.error) {
-    out.append(h("section", { class: "card" }, errorBox(tpl.error, "template-error"), h("button", { type: "button", class: "btn btn-secondary btn-small", onclick: loadTemplate }, t("admin.retry"))));
+    out.append(h("section", { class: "card" }, errorBox(tpl.error, "template-error"), retryButton(loadTemplate)));
     return out;
   }
   if (tpl.loading || tpl.termId !== terms.selected) {
-    out.append(h("p", { class: "card muted" }, t("admin.loading")));
+    out.append(h("p", { class: "card muted" }, t("app.loading")));
     return out;
   }
   const unknown = unknownPlaceholders(tpl.text);
   const err = tpl.saveError;
-  const textError = err ? (err.field ? err.message : detailList(err).filter((d) => d.field === "text").map((d) => d.message).join(sep()) || null) : null;
+  const textError = err ? (err.field ? err.message : detailList(err).filter((d) => d.field === "text").map((d) => d.message).join(listSep()) || null) : null;
   const area = textArea("template-text", tpl, "text", {
     rows: "12",
     maxlength: "20000",
@@ -3642,13 +3408,13 @@ function renderTemplate() {
       ),
     ),
     tpl.missing ? h("p", { class: "alert alert-info", "data-testid": "template-missing" }, t("admin.template.none")) : null,
-    tpl.saved ? h("p", { class: "alert alert-success", role: "status", id: "template-save-status", tabindex: "-1", "data-testid": "template-save-status" }, t("admin.template.saved", { n: tpl.saved })) : null,
+    tpl.saved ? notice(t("admin.template.saved", { n: tpl.saved }), "template-save-status", "success", "template-save-status") : null,
     err && !err.field ? errorBox(err, "template-save-error", "template-save-error") : null,
     h(
       "form",
       { novalidate: true, "aria-busy": tpl.busy ? "true" : null, onsubmit: saveTemplate },
       field("template-text", t("admin.template.text"), area, { error: textError, hint: t("admin.template.textHint") }),
-      unknown.length ? h("p", { class: "alert alert-error small", role: "alert", "data-testid": "template-unknown" }, t("admin.template.unknown", { names: unknown.map((n) => `{{${n}}}`).join(sep()) })) : null,
+      unknown.length ? h("p", { class: "alert alert-error small", role: "alert", "data-testid": "template-unknown" }, t("admin.template.unknown", { names: unknown.map((n) => `{{${n}}}`).join(listSep()) })) : null,
       h(
         "div",
         { class: "adm-placeholders", role: "group", "aria-labelledby": "template-ph-title" },

@@ -1,6 +1,29 @@
 // The district admin's Schools page: list, provision (with an Idempotency-Key), suspend and reactivate.
 
-import { addMessages, api, enc, errorBox, formatTime, h, rerender as render, session, statusBadge, t, uuid } from "./kit.js";
+import {
+  Idempotency,
+  addMessages,
+  api,
+  confirmForm,
+  detailList,
+  enc,
+  errorBox,
+  fetchPage,
+  field,
+  focusId,
+  formatTime,
+  h,
+  localError,
+  muted,
+  notice,
+  rerender as render,
+  session,
+  statusBadge,
+  t,
+  textInput,
+  typeMessage,
+  upsert,
+} from "./kit.js";
 
 addMessages({
   "zh-CN": {
@@ -13,7 +36,6 @@ addMessages({
     "schools.col.actions": "操作",
     "schools.loading": "正在加载学校…",
     "schools.empty": "本区还没有学校。",
-    "schools.more": "加载更多",
     "schools.count": "已显示 {n} 所",
     "school.suspend": "暂停",
     "school.suspendLabel": "暂停 {name}",
@@ -26,7 +48,6 @@ addMessages({
     "suspend.reason": "暂停原因",
     "suspend.hint": "该校教职工和家长将无法使用系统，数据不会被删除。",
     "suspend.confirm": "确认暂停",
-    "suspend.cancel": "取消",
     "provision.title": "开通学校",
     "provision.intro": "新学校使用默认设置开通，并为首位学校管理员生成一次性邀请码。",
     "provision.name": "学校名称",
@@ -57,7 +78,6 @@ addMessages({
     "schools.col.actions": "Actions",
     "schools.loading": "Loading schools…",
     "schools.empty": "This district has no schools yet.",
-    "schools.more": "Load more",
     "schools.count": "{n} shown",
     "school.suspend": "Suspend",
     "school.suspendLabel": "Suspend {name}",
@@ -70,7 +90,6 @@ addMessages({
     "suspend.reason": "Reason for suspension",
     "suspend.hint": "Its staff and guardians lose access; nothing is deleted.",
     "suspend.confirm": "Suspend school",
-    "suspend.cancel": "Cancel",
     "provision.title": "Provision school",
     "provision.intro": "The new school gets default settings and a one-time invitation code for its first school admin.",
     "provision.name": "School name",
@@ -108,7 +127,6 @@ const state = {
   formErrors: {},
   formError: null,
   formBusy: false,
-  pending: null, // { fingerprint, key }: the Idempotency-Key reused when the same data is submitted again
   provisioned: null,
   copied: false,
 };
@@ -129,15 +147,18 @@ export function resetDistrict() {
     formErrors: {},
     formError: null,
     formBusy: false,
-    pending: null,
     provisioned: null,
     copied: false,
   });
+  provisioning.done("school");
 }
 
 export function renderDistrictHome() {
   return h("div", { class: "district-grid" }, renderSchools(), renderProvision());
 }
+
+// The Idempotency-Key reused when the same school data is submitted again after a failure.
+const provisioning = new Idempotency();
 
 const TIME_ZONES = ["Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei"];
 const FORM_FIELDS = ["name", "code", "address", "time_zone", "workday_end", "admin_name", "admin_email"];
@@ -165,24 +186,16 @@ function emptyForm() {
   };
 }
 
-function upsertSchool(school) {
-  const i = state.schools.findIndex((s) => s.id === school.id);
-  if (i >= 0) state.schools[i] = school;
-  else state.schools.push(school);
-}
-
 export async function loadSchools(more) {
   const district = session.me && session.me.district;
   if (!district) return;
   state.schoolsLoading = true;
   state.schoolsError = null;
   render();
-  const query = new URLSearchParams({ limit: "20" });
-  if (more && state.nextCursor) query.set("cursor", state.nextCursor);
   try {
-    const { data } = await api("GET", `/districts/${enc(district)}/schools?${query}`);
+    const data = await fetchPage(`/districts/${enc(district)}/schools`, { cursor: more ? state.nextCursor : null });
     if (!more) state.schools = [];
-    for (const s of data.items || []) upsertSchool(s);
+    for (const s of data.items || []) upsert(state.schools, s);
     state.nextCursor = data.next_cursor || null;
   } catch (err) {
     state.schoolsError = err;
@@ -198,14 +211,14 @@ function openSuspend(school) {
   state.suspendError = null;
   state.rowError = null;
   render();
-  document.getElementById("suspend-reason")?.focus();
+  focusId("suspend-reason");
 }
 
 function closeSuspend(school) {
   state.suspendFor = null;
   state.suspendError = null;
   render();
-  document.getElementById(`suspend-${school.id}`)?.focus();
+  focusId(`suspend-${school.id}`);
 }
 
 async function submitSuspend(event, school) {
@@ -214,7 +227,7 @@ async function submitSuspend(event, school) {
   if (!reason) {
     state.suspendError = { field: true, message: t("field.required") };
     render();
-    document.getElementById("suspend-reason")?.focus();
+    focusId("suspend-reason");
     return;
   }
   state.rowBusy = school.id;
@@ -222,7 +235,7 @@ async function submitSuspend(event, school) {
   render();
   try {
     const { data } = await api("POST", `/schools/${enc(school.id)}/suspend`, { body: { reason } });
-    upsertSchool(data);
+    upsert(state.schools, data);
     state.suspendFor = null;
     state.status = { key: "school.suspended", params: { name: data.name } };
   } catch (err) {
@@ -231,7 +244,7 @@ async function submitSuspend(event, school) {
     state.rowBusy = null;
     render();
   }
-  document.getElementById(state.suspendFor ? "suspend-reason" : `reactivate-${school.id}`)?.focus();
+  focusId(state.suspendFor ? "suspend-reason" : `reactivate-${school.id}`);
 }
 
 async function reactivate(school) {
@@ -241,7 +254,7 @@ async function reactivate(school) {
   render();
   try {
     const { data } = await api("POST", `/schools/${enc(school.id)}/reactivate`);
-    upsertSchool(data);
+    upsert(state.schools, data);
     state.status = { key: "school.reactivated", params: { name: data.name } };
   } catch (err) {
     state.rowError = { id: school.id, error: err };
@@ -249,7 +262,7 @@ async function reactivate(school) {
     state.rowBusy = null;
     render();
   }
-  document.getElementById(`suspend-${school.id}`)?.focus();
+  focusId(`suspend-${school.id}`);
 }
 
 function validateLocally(form) {
@@ -263,21 +276,14 @@ function validateLocally(form) {
 }
 
 function fieldErrorsOf(err) {
-  const list = Array.isArray(err.details) ? err.details : err.details && typeof err.details === "object" ? [err.details] : [];
   const out = {};
-  for (const d of list) {
-    const name = FIELD_OF[d && d.field];
+  for (const d of detailList(err)) {
+    const name = FIELD_OF[d.field];
     if (!name || out[name]) continue;
     // Validation details carry a pydantic type (localised here); other errors name the field only.
     out[name] = d.type ? { type: d.type, message: d.message } : { type: err.code, message: err.message, lang: err.lang };
   }
   return out;
-}
-
-function idempotencyKeyFor(body) {
-  const fingerprint = JSON.stringify(body);
-  if (!state.pending || state.pending.fingerprint !== fingerprint) state.pending = { fingerprint, key: uuid() };
-  return state.pending.key;
 }
 
 async function submitProvision(event) {
@@ -289,7 +295,7 @@ async function submitProvision(event) {
   const local = validateLocally(f);
   if (Object.keys(local).length) {
     state.formErrors = local;
-    state.formError = { code: "client_validation", message: t("form.fix"), local: true };
+    state.formError = localError();
     render();
     focusFirstInvalid();
     return;
@@ -302,7 +308,7 @@ async function submitProvision(event) {
     workday_end: f.workday_end.trim(),
     first_admin: { name: f.admin_name.trim(), email: f.admin_email.trim() },
   };
-  const key = idempotencyKeyFor(body);
+  const key = provisioning.key("school", body);
   state.formBusy = true;
   state.formErrors = {};
   state.formError = null;
@@ -312,26 +318,26 @@ async function submitProvision(event) {
       body,
       headers: { "Idempotency-Key": key },
     });
-    state.pending = null;
-    upsertSchool(data.school);
+    provisioning.done("school");
+    upsert(state.schools, data.school);
     state.provisioned = { school: data.school, invitation: data.first_admin_invitation, replayed: status === 200 };
     state.form = emptyForm();
   } catch (err) {
-    if (err.code === "idempotency_key_reused") state.pending = null;
+    if (err.code === "idempotency_key_reused") provisioning.done("school");
     state.formError = err;
     state.formErrors = fieldErrorsOf(err);
   } finally {
     state.formBusy = false;
     render();
   }
-  if (state.provisioned) document.getElementById("provision-result")?.focus();
+  if (state.provisioned) focusId("provision-result");
   else if (Object.keys(state.formErrors).length) focusFirstInvalid();
-  else document.getElementById("provision-error")?.focus();
+  else focusId("provision-error");
 }
 
 function focusFirstInvalid() {
   const name = FORM_FIELDS.find((n) => state.formErrors[n]);
-  if (name) document.getElementById(`pf-${name}`)?.focus();
+  if (name) focusId(`pf-${name}`);
 }
 
 async function copyCode(code) {
@@ -357,9 +363,7 @@ function renderSchools() {
       state.schools.length ? h("span", { class: "muted small" }, t("schools.count", { n: state.schools.length })) : null,
     ),
   );
-  if (state.status) {
-    section.append(h("p", { class: "alert alert-success", role: "status", "data-testid": "schools-status" }, t(state.status.key, state.status.params)));
-  }
+  if (state.status) section.append(notice(t(state.status.key, state.status.params), "schools-status"));
   section.append(errorBox(state.schoolsError, "schools-error") || "");
   const labels = {
     name: t("schools.col.name"),
@@ -393,11 +397,11 @@ function renderSchools() {
       ),
     );
   }
-  if (state.schoolsLoading) section.append(h("p", { class: "muted", "data-testid": "schools-loading" }, t("schools.loading")));
-  else if (!state.schools.length && !state.schoolsError) section.append(h("p", { class: "muted", "data-testid": "schools-empty" }, t("schools.empty")));
+  if (state.schoolsLoading) section.append(muted(t("schools.loading"), "schools-loading"));
+  else if (!state.schools.length && !state.schoolsError) section.append(muted(t("schools.empty"), "schools-empty"));
   if (state.nextCursor && !state.schoolsLoading) {
     section.append(
-      h("button", { type: "button", id: "schools-more", class: "btn btn-secondary", "data-testid": "schools-more", onclick: () => loadSchools(true) }, t("schools.more")),
+      h("button", { type: "button", id: "schools-more", class: "btn btn-secondary", "data-testid": "schools-more", onclick: () => loadSchools(true) }, t("common.more")),
     );
   }
   return section;
@@ -459,89 +463,46 @@ function renderSchoolRows(s, labels) {
 
 function renderSuspendForm(s) {
   const err = state.suspendError;
-  const fieldErr = err && (err.field || (Array.isArray(err.details) && err.details.some((d) => d.field === "reason")));
-  const busy = state.rowBusy === s.id;
-  return h(
-    "form",
-    { class: "suspend-form", "data-testid": "suspend-form", "aria-labelledby": "suspend-title", novalidate: true, onsubmit: (e) => submitSuspend(e, s) },
-    h("h3", { id: "suspend-title" }, t("suspend.title", { name: s.name })),
+  const fieldErr = err && (err.field || detailList(err).some((d) => d.field === "reason"));
+  const reason = textInput("suspend-reason", state, "suspendReason", { name: "reason", maxlength: "500", required: true, "aria-describedby": "suspend-hint" });
+  return confirmForm(
+    {
+      class: "suspend-form",
+      testid: "suspend-form",
+      titleId: "suspend-title",
+      title: t("suspend.title", { name: s.name }),
+      onsubmit: (e) => submitSuspend(e, s),
+      busy: state.rowBusy === s.id,
+      confirm: { label: t("suspend.confirm"), testid: "suspend-confirm" },
+      cancel: { label: t("common.cancel"), testid: "suspend-cancel", onclick: () => closeSuspend(s) },
+    },
     h("p", { class: "muted small", id: "suspend-hint" }, t("suspend.hint")),
-    h(
-      "div",
-      { class: `field${fieldErr ? " has-error" : ""}` },
-      h("label", { for: "suspend-reason" }, t("suspend.reason")),
-      h("input", {
-        id: "suspend-reason",
-        name: "reason",
-        type: "text",
-        maxlength: "500",
-        required: true,
-        autocomplete: "off",
-        value: state.suspendReason,
-        "data-testid": "suspend-reason",
-        "aria-invalid": fieldErr ? "true" : null,
-        "aria-describedby": fieldErr ? "suspend-hint suspend-reason-error" : "suspend-hint",
-        oninput: (e) => (state.suspendReason = e.target.value),
-      }),
-      fieldErr ? h("p", { class: "field-error", id: "suspend-reason-error", "data-testid": "error-reason" }, err.field ? err.message : t("field.required")) : null,
-    ),
+    field("suspend-reason", t("suspend.reason"), reason, { error: fieldErr ? (err.field ? err.message : t("field.required")) : null, errorTestid: "error-reason" }),
     err && !err.field ? errorBox(err, "suspend-error") : null,
-    h(
-      "div",
-      { class: "form-actions" },
-      h("button", { type: "submit", class: "btn btn-danger", "data-testid": "suspend-confirm", disabled: busy, "aria-busy": busy ? "true" : null }, t("suspend.confirm")),
-      h("button", { type: "button", class: "btn btn-ghost", "data-testid": "suspend-cancel", disabled: busy, onclick: () => closeSuspend(s) }, t("suspend.cancel")),
-    ),
   );
 }
 
 function fieldMessage(name, err) {
-  switch (err.type) {
-    case "missing":
-    case "string_too_short":
-      return t("field.required");
-    case "string_too_long":
-      return t("field.tooLong");
-    case "extra_forbidden":
-      return t("field.extra");
-    case "string_pattern_mismatch":
-      return name === "code" ? t("field.codePattern") : t("field.pattern");
-    case "value_error":
-      if (name === "admin_email") return t("field.email");
-      if (name === "time_zone") return t("field.timeZone");
-      if (name === "workday_end") return t("field.hhmm");
-      return err.message || t("field.pattern");
-    default:
-      return err.message || t("field.pattern");
+  const common = typeMessage(err.type);
+  if (common) return common;
+  if (err.type === "string_pattern_mismatch") return name === "code" ? t("field.codePattern") : t("field.pattern");
+  if (err.type === "value_error") {
+    if (name === "admin_email") return t("field.email");
+    if (name === "time_zone") return t("field.timeZone");
+    if (name === "workday_end") return t("field.hhmm");
   }
+  return err.message || t("field.pattern");
 }
 
-function field(name, { type = "text", autocomplete = "off", hint = null, list = null, inputmode = null, maxlength = null } = {}) {
+function provisionField(name, { hint = null, ...props } = {}) {
   const id = `pf-${name}`;
   const err = state.formErrors[name];
-  const describedBy = [hint ? `${id}-hint` : null, err ? `${id}-error` : null].filter(Boolean).join(" ") || null;
-  return h(
-    "div",
-    { class: `field${err ? " has-error" : ""}` },
-    h("label", { for: id }, t(`provision.${name}`)),
-    h("input", {
-      id,
-      name,
-      type,
-      autocomplete,
-      list,
-      inputmode,
-      maxlength,
-      required: true,
-      value: state.form[name],
-      "data-testid": `provision-${name}`,
-      "aria-invalid": err ? "true" : null,
-      "aria-describedby": describedBy,
-      oninput: (e) => (state.form[name] = e.target.value),
-    }),
-    hint ? h("p", { class: "hint", id: `${id}-hint` }, t(hint)) : null,
-    err ? h("p", { class: "field-error", id: `${id}-error`, "data-testid": `error-${name}`, lang: err.lang || null }, fieldMessage(name, err)) : null,
-  );
+  return field(id, t(`provision.${name}`), textInput(id, state.form, name, { name, required: true, "data-testid": `provision-${name}`, ...props }), {
+    error: err ? fieldMessage(name, err) : null,
+    hint: hint ? t(hint) : null,
+    errorTestid: `error-${name}`,
+    errorLang: err ? err.lang || null : null,
+  });
 }
 
 function renderProvision() {
@@ -557,23 +518,23 @@ function renderProvision() {
     "form",
     { id: "provision-form", "data-testid": "provision-form", novalidate: true, "aria-busy": busy ? "true" : null, onsubmit: submitProvision },
     errorBox(state.formError, "provision-error", "provision-error"),
-    field("name", { maxlength: "120" }),
-    field("code", { hint: "provision.codeHint", maxlength: "32", autocomplete: "off" }),
-    field("address", { maxlength: "300", autocomplete: "street-address" }),
+    provisionField("name", { maxlength: "120" }),
+    provisionField("code", { hint: "provision.codeHint", maxlength: "32", autocomplete: "off" }),
+    provisionField("address", { maxlength: "300", autocomplete: "street-address" }),
     h(
       "div",
       { class: "field-row" },
-      field("time_zone", { list: "tz-list" }),
+      provisionField("time_zone", { list: "tz-list" }),
       // A text field, not type=time: that one shows the browser's locale (e.g. "05:30 PM"), the API wants HH:MM.
-      field("workday_end", { hint: "provision.hhmmHint", maxlength: "5", inputmode: "numeric" }),
+      provisionField("workday_end", { hint: "provision.hhmmHint", maxlength: "5", inputmode: "numeric" }),
     ),
     h("datalist", { id: "tz-list" }, TIME_ZONES.map((z) => h("option", { value: z }))),
     h(
       "fieldset",
       {},
       h("legend", {}, t("provision.firstAdmin")),
-      field("admin_name", { maxlength: "80", autocomplete: "off" }),
-      field("admin_email", { type: "email", inputmode: "email", autocomplete: "off" }),
+      provisionField("admin_name", { maxlength: "80", autocomplete: "off" }),
+      provisionField("admin_email", { type: "email", inputmode: "email", autocomplete: "off" }),
     ),
     h(
       "div",

@@ -7,23 +7,40 @@ import {
   Idempotency,
   addMessages,
   api,
+  confirmForm,
   definePage,
+  detailList,
   enc,
   errorBox,
+  fetchPage,
+  field,
+  focusId,
+  formActions,
   formatDate,
   formatFen,
   formatTime,
   go,
+  gradeLabel,
   h,
   hrefOf,
+  joinList,
   link,
+  localError,
+  muted,
   notice,
+  periodLabel,
   rerender,
   schoolPath,
+  select,
   session,
   statusBadge,
   t,
+  tOr,
+  textArea,
+  textInput,
   today,
+  typeMessage,
+  weekdayLabel,
 } from "./kit.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -36,21 +53,11 @@ addMessages({
     "parent.nav.children": "我的孩子",
     "parent.nav.program": "服务项目",
     "parent.nav.applications": "我的申请",
-    "parent.loading": "加载中…",
     "parent.back": "返回",
     "parent.none": "无",
     "parent.yes": "是",
     "parent.no": "否",
-    "parent.listSep": "、",
-    "parent.cancel": "取消",
     "parent.me": "（我）",
-    "parent.grade": "{n}年级",
-    "parent.weekday.1": "周一",
-    "parent.weekday.2": "周二",
-    "parent.weekday.3": "周三",
-    "parent.weekday.4": "周四",
-    "parent.weekday.5": "周五",
-    "parent.period": "第{n}课时",
     "parent.capacity": "名额 {n} 人",
     "parent.capacityValue": "{n} 人",
     "parent.placesLeft": "余 {n} 个名额",
@@ -253,7 +260,6 @@ addMessages({
     "parent.inbox.readLabel": "将“{title}”标为已读",
     "parent.inbox.isRead": "已读",
     "parent.inbox.isUnread": "未读",
-    "parent.inbox.more": "加载更多",
     "parent.inbox.marked": "已标为已读。",
     "parent.contact.title": "如何联系我",
     "parent.contact.intro": "消息总会出现在本页。您还可以选择通过电子邮件或短信接收。",
@@ -271,21 +277,11 @@ addMessages({
     "parent.nav.children": "My children",
     "parent.nav.program": "Program",
     "parent.nav.applications": "My applications",
-    "parent.loading": "Loading…",
     "parent.back": "Back",
     "parent.none": "None",
     "parent.yes": "Yes",
     "parent.no": "No",
-    "parent.listSep": ", ",
-    "parent.cancel": "Cancel",
     "parent.me": " (me)",
-    "parent.grade": "Grade {n}",
-    "parent.weekday.1": "Mon",
-    "parent.weekday.2": "Tue",
-    "parent.weekday.3": "Wed",
-    "parent.weekday.4": "Thu",
-    "parent.weekday.5": "Fri",
-    "parent.period": "Period {n}",
     "parent.capacity": "{n} places",
     "parent.capacityValue": "{n}",
     "parent.placesLeft": "{n} places left",
@@ -481,7 +477,6 @@ addMessages({
     "parent.inbox.readLabel": "Mark “{title}” read",
     "parent.inbox.isRead": "Read",
     "parent.inbox.isUnread": "Unread",
-    "parent.inbox.more": "Load more",
     "parent.inbox.marked": "Marked read.",
     "parent.contact.title": "How to reach me",
     "parent.contact.intro": "Notices always arrive here. You can also get them by e-mail or SMS.",
@@ -502,7 +497,11 @@ const OPEN = new Set(["draft", "submitted", "returned", "teacher_approved", "app
 const EDITABLE = new Set(["draft", "returned"]);
 const LIVE_ACTIVITY = new Set(["seated", "waitlisted", "requested"]);
 const SITUATIONS = ["no_one_available", "guardians_work_late", "single_guardian_or_guardian_away", "other"];
-const ZH_NUMERALS = "一二三四五六七八九";
+// The languages of e-mail and SMS, each named in itself.
+const LOCALES = [
+  { value: "zh-CN", lang: "zh-CN", label: "中文" },
+  { value: "en", lang: "en", label: "English" },
+];
 
 // ---------------------------------------------------------------------------------------------
 // state
@@ -618,18 +617,9 @@ function resetAll() {
 // small helpers
 
 const isGuardian = (me) => Boolean(me && me.tenant && (me.roles || []).includes("guardian"));
-const sep = () => t("parent.listSep");
-const gradeLabel = (g) => (session.lang === "en" ? t("parent.grade", { n: g }) : t("parent.grade", { n: ZH_NUMERALS[g - 1] || g }));
-const weekdays = (days) => (days || []).map((d) => t(`parent.weekday.${d}`)).join(sep());
-const periodLabel = (n) => t("parent.period", { n });
+const weekdays = (days) => joinList((days || []).map(weekdayLabel));
 const statusLabel = (s) => (STATUSES.includes(s) ? t(`parent.status.${s}`) : s);
 const activityStateLabel = (s) => tOr(`parent.activity.${s}`, s);
-
-/** t() of a key built from API data, or the raw value when no text exists for it. */
-function tOr(key, fallback) {
-  const text = t(key);
-  return text === key ? fallback : text;
-}
 
 function announce(text, kind = "success", page = null) {
   status.text = text;
@@ -639,15 +629,12 @@ function announce(text, kind = "success", page = null) {
 
 function renderAnnouncement(page) {
   if (!status.text || status.page !== page) return null;
-  const el = notice(status.text, "parent-notice", status.kind);
-  el.id = "parent-notice";
-  el.tabIndex = -1;
-  return el;
+  return notice(status.text, "parent-notice", status.kind, "parent-notice");
 }
 
 function focusSoon(id) {
   // after the re-render that follows the state change
-  setTimeout(() => document.getElementById(id)?.focus(), 0);
+  setTimeout(() => focusId(id), 0);
 }
 
 function childById(id) {
@@ -707,10 +694,9 @@ function activityName(termId, activityId) {
 
 /** The API's field paths (pydantic loc) mapped to this form's fields, with localised messages. */
 function applyFieldErrors(err, activityIds) {
-  const list = Array.isArray(err?.details) ? err.details : err?.details && typeof err.details === "object" ? [err.details] : [];
   const out = {};
-  for (const d of list) {
-    if (!d || typeof d.field !== "string") continue;
+  for (const d of detailList(err)) {
+    if (typeof d.field !== "string") continue;
     const f = d.field;
     let name = null;
     if (f === "term_id") name = "term";
@@ -731,22 +717,11 @@ function applyFieldErrors(err, activityIds) {
 }
 
 function fieldMessage(name, d, err) {
-  switch (d.type) {
-    case "missing":
-    case "string_too_short":
-      return t("field.required");
-    case "string_too_long":
-      return t("field.tooLong");
-    case "extra_forbidden":
-      return t("field.extra");
-    case "string_pattern_mismatch":
-      return name === "pickup_time" ? t("field.hhmm") : t("field.pattern");
-    case "value_error":
-      if (name === "email") return t("field.email");
-      return d.message || err.message;
-    default:
-      return d.message || err.message;
-  }
+  const common = typeMessage(d.type);
+  if (common) return common;
+  if (d.type === "string_pattern_mismatch") return name === "pickup_time" ? t("field.hhmm") : t("field.pattern");
+  if (d.type === "value_error" && name === "email") return t("field.email");
+  return d.message || err.message;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -886,7 +861,7 @@ function renderChildren() {
     return wrap(section);
   }
   if (!data.children) {
-    section.append(h("p", { class: "muted", "data-testid": "children-loading" }, t("parent.loading")));
+    section.append(muted(t("app.loading"), "children-loading"));
     return wrap(section);
   }
   section.append(h("p", { class: "muted small" }, t("parent.children.intro")));
@@ -914,56 +889,17 @@ function renderChildCard(child) {
         ? statusBadge(consent.status, "consent-status", tOr(`parent.consent.${consent.status}`, consent.status))
         : consentError
           ? null
-          : h("span", { class: "muted small" }, t("parent.loading")),
+          : h("span", { class: "muted small" }, t("app.loading")),
       consent && consent.text_version ? h("span", { class: "muted small" }, t("parent.consent.version", { v: consent.text_version })) : null,
     ),
     consentError ? errorBox(consentError, "consent-error") : null,
   );
   if (consent && !given) {
-    consentBox.append(renderConsentText(child), h(
-      "div",
-      { class: "form-actions" },
-      h(
-        "button",
-        {
-          type: "button",
-          id: `consent-give-${child.id}`,
-          class: "btn btn-primary",
-          "data-testid": "consent-give",
-          "aria-label": t("parent.consent.giveLabel", { name: child.name }),
-          disabled: busy,
-          "aria-busy": busy ? "true" : null,
-          onclick: () => giveConsent(child),
-        },
-        t("parent.consent.give"),
-      ),
-    ));
+    consentBox.append(renderConsentText(child), consentButton(child, "give", "btn btn-primary", busy));
   } else if (given) {
     consentBox.append(
-      h(
-        "details",
-        { class: "pp-notice-text" },
-        h("summary", {}, t("parent.consent.read")),
-        renderConsentText(child, true),
-      ),
-      h(
-        "div",
-        { class: "form-actions" },
-        h(
-          "button",
-          {
-            type: "button",
-            id: `consent-withdraw-${child.id}`,
-            class: "btn btn-danger-ghost btn-small",
-            "data-testid": "consent-withdraw",
-            "aria-label": t("parent.consent.withdrawLabel", { name: child.name }),
-            disabled: busy,
-            "aria-busy": busy ? "true" : null,
-            onclick: () => withdrawConsent(child),
-          },
-          t("parent.consent.withdraw"),
-        ),
-      ),
+      h("details", { class: "pp-notice-text" }, h("summary", {}, t("parent.consent.read")), renderConsentText(child, true)),
+      consentButton(child, "withdraw", "btn btn-danger-ghost btn-small", busy),
     );
   }
 
@@ -1052,38 +988,46 @@ function renderConsentText(child, compact = false) {
   );
 }
 
-async function giveConsent(child) {
-  data.consentBusy = child.id;
-  delete data.consentErrors[child.id];
-  rerender();
-  try {
-    const { data: body } = await api("POST", schoolPath(`/students/${enc(child.id)}/consent`), { body: { text_version: CONSENT_VERSION } });
-    data.consents[child.id] = body;
-    announce(t("parent.consent.given", { name: child.name }), "success", "children");
-  } catch (err) {
-    data.consentErrors[child.id] = err;
-  } finally {
-    data.consentBusy = null;
-    rerender();
-  }
-  focusSoon(data.consentErrors[child.id] ? `consent-give-${child.id}` : "parent-notice");
+function consentButton(child, action, className, busy) {
+  return formActions(
+    h(
+      "button",
+      {
+        type: "button",
+        id: `consent-${action}-${child.id}`,
+        class: className,
+        "data-testid": `consent-${action}`,
+        "aria-label": t(`parent.consent.${action}Label`, { name: child.name }),
+        disabled: busy,
+        "aria-busy": busy ? "true" : null,
+        onclick: () => changeConsent(child, action),
+      },
+      t(`parent.consent.${action}`),
+    ),
+  );
 }
 
-async function withdrawConsent(child) {
+const CONSENT_ACTIONS = {
+  give: { method: "POST", body: { text_version: CONSENT_VERSION }, done: "parent.consent.given", kind: "success" },
+  withdraw: { method: "DELETE", body: undefined, done: "parent.consent.withdrawnDone", kind: "info" },
+};
+
+async function changeConsent(child, action) {
+  const how = CONSENT_ACTIONS[action];
   data.consentBusy = child.id;
   delete data.consentErrors[child.id];
   rerender();
   try {
-    const { data: body } = await api("DELETE", schoolPath(`/students/${enc(child.id)}/consent`));
+    const { data: body } = await api(how.method, schoolPath(`/students/${enc(child.id)}/consent`), { body: how.body });
     data.consents[child.id] = body;
-    announce(t("parent.consent.withdrawnDone", { name: child.name }), "info", "children");
+    announce(t(how.done, { name: child.name }), how.kind, "children");
   } catch (err) {
     data.consentErrors[child.id] = err;
   } finally {
     data.consentBusy = null;
     rerender();
   }
-  focusSoon(data.consentErrors[child.id] ? `consent-withdraw-${child.id}` : "parent-notice");
+  focusSoon(data.consentErrors[child.id] ? `consent-${action}-${child.id}` : "parent-notice");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1103,7 +1047,7 @@ function renderProgram() {
     h("h1", { id: "program-title" }, t("parent.program.title")),
   );
   if (!entry) {
-    section.append(h("p", { class: "muted" }, t("parent.loading")));
+    section.append(muted(t("app.loading")));
     return wrap(section);
   }
   if (entry.error) {
@@ -1187,7 +1131,7 @@ function renderProgramActivity(a) {
       h("dt", {}, t("parent.program.provider")),
       h("dd", {}, a.provider && a.provider.name),
       h("dt", {}, t("parent.program.grades")),
-      h("dd", {}, a.grades.map(gradeLabel).join(sep())),
+      h("dd", {}, joinList(a.grades.map(gradeLabel))),
       h("dt", {}, t("parent.program.when")),
       h("dd", {}, `${weekdays(a.weekdays)} · ${periodLabel(a.period)}`),
       h("dt", {}, t("parent.program.venue")),
@@ -1286,7 +1230,7 @@ function renderApply(params) {
     h("h1", { id: "apply-title" }, editing ? t("parent.apply.editTitle") : t("parent.apply.title")),
   );
   if (apply.loading || apply.key !== `${studentId}|${params[1] || ""}`) {
-    section.append(h("p", { class: "muted" }, t("parent.loading")));
+    section.append(muted(t("app.loading")));
     return wrap(section);
   }
   if (apply.childMissing || !child) {
@@ -1330,25 +1274,12 @@ function renderApply(params) {
   form.append(errorBox(apply.submitError, "apply-submit-error", "apply-submit-error") || "");
 
   // term
-  const termField = h(
-    "div",
-    { class: `field${e.term ? " has-error" : ""}` },
-    h("label", { for: "apply-term" }, t("parent.apply.term")),
-    h(
-      "select",
-      {
-        id: "apply-term",
-        name: "term",
-        "data-testid": "apply-term",
-        disabled: editing || busy,
-        "aria-invalid": e.term ? "true" : null,
-        "aria-describedby": e.term ? "apply-term-hint apply-term-error" : "apply-term-hint",
-        onchange: (ev) => changeTerm(ev.target.value),
-      },
-      terms.map((x) => h("option", { value: x.id, selected: x.id === f.term ? true : null }, x.name)),
-    ),
-    termById(f.term) ? h("p", { class: "hint", id: "apply-term-hint" }, t("parent.dateRange", { from: formatDate(termById(f.term).starts_on), to: formatDate(termById(f.term).ends_on) })) : null,
-    e.term ? h("p", { class: "field-error", id: "apply-term-error", "data-testid": "apply-term-error" }, e.term) : null,
+  const term = termById(f.term);
+  const termField = field(
+    "apply-term",
+    t("parent.apply.term"),
+    select("apply-term", f.term, terms.map((x) => ({ value: x.id, label: x.name })), changeTerm, { name: "term", disabled: editing || busy }),
+    { error: e.term, hint: term ? t("parent.dateRange", { from: formatDate(term.starts_on), to: formatDate(term.ends_on) }) : null },
   );
   form.append(terms.length ? termField : h("p", { class: "alert alert-info" }, t("parent.apply.noTerms")));
   if (data.termsError) form.append(errorBox(data.termsError, "apply-terms-error"));
@@ -1381,32 +1312,13 @@ function renderApply(params) {
         textField("pickup_by", "apply-pickup-by", t("parent.apply.pickupBy"), { hint: t("parent.apply.pickupByHint"), maxlength: "40", autocomplete: "off" }),
         textField("pickup_time", "apply-pickup-time", t("parent.apply.pickupTime"), { hint: t("parent.apply.pickupTimeHint"), maxlength: "5", inputmode: "numeric", placeholder: "18:30" }),
       ),
-      h(
-        "div",
-        { class: `field${e.situation ? " has-error" : ""}` },
-        h("label", { for: "apply-situation" }, t("parent.apply.situation")),
-        h(
-          "select",
-          {
-            id: "apply-situation",
-            name: "situation",
-            "data-testid": "apply-situation",
-            "aria-describedby": e.situation ? "apply-situation-hint apply-situation-error" : "apply-situation-hint",
-            disabled: busy,
-            onchange: (ev) => (f.situation = ev.target.value),
-          },
-          SITUATIONS.map((s) => h("option", { value: s, selected: s === f.situation ? true : null }, t(`parent.situation.${s}`))),
-        ),
-        h("p", { class: "hint", id: "apply-situation-hint" }, t("parent.apply.situationHint")),
-        e.situation ? h("p", { class: "field-error", id: "apply-situation-error", "data-testid": "apply-situation-error" }, e.situation) : null,
+      field(
+        "apply-situation",
+        t("parent.apply.situation"),
+        select("apply-situation", f.situation, SITUATIONS.map((x) => ({ value: x, label: t(`parent.situation.${x}`) })), (v) => (f.situation = v), { name: "situation", disabled: busy }),
+        { error: e.situation, hint: t("parent.apply.situationHint") },
       ),
-      h(
-        "div",
-        { class: `field${e.note ? " has-error" : ""}` },
-        h("label", { for: "apply-note" }, t("parent.apply.note")),
-        h("textarea", { id: "apply-note", name: "note", rows: "2", maxlength: "300", "data-testid": "apply-note", disabled: busy, oninput: (ev) => (f.note = ev.target.value) }, f.note),
-        e.note ? h("p", { class: "field-error", "data-testid": "apply-note-error" }, e.note) : null,
-      ),
+      field("apply-note", t("parent.apply.note"), textArea("apply-note", f, "note", { name: "note", rows: "2", maxlength: "300", disabled: busy }), { error: e.note }),
     ),
   );
 
@@ -1414,12 +1326,12 @@ function renderApply(params) {
     // services and lunch
     const offered = Object.fromEntries(programData.services.map((s) => [s.kind, s]));
     const services = h("fieldset", { class: e.services || e.lunch ? "has-error" : null }, h("legend", {}, t("parent.apply.services")));
-    if (offered.care) services.append(checkField("apply-service-care", `${t("parent.apply.care")}`, offered.care.fee, f.care, (v) => (f.care = v)));
-    if (offered.nap) services.append(checkField("apply-service-nap", t("parent.apply.nap"), offered.nap.fee, f.nap, (v) => (f.nap = v)));
+    const disabled = apply.busy;
+    if (offered.care) services.append(checkField("apply-service-care", t("parent.apply.care"), f.care, (v) => (f.care = v), { meta: offered.care.fee, disabled }));
+    if (offered.nap) services.append(checkField("apply-service-nap", t("parent.apply.nap"), f.nap, (v) => (f.nap = v), { meta: offered.nap.fee, disabled }));
     if (offered.lunch) {
-      services.append(
-        checkField("apply-lunch", t("parent.apply.lunch"), t("parent.apply.perDay", { price: formatFen(offered.lunch.fee_fen) }), f.lunch, (v) => (f.lunch = v)),
-      );
+      const meta = t("parent.apply.perDay", { price: formatFen(offered.lunch.fee_fen) });
+      services.append(checkField("apply-lunch", t("parent.apply.lunch"), f.lunch, (v) => (f.lunch = v), { meta, disabled }));
     }
     if (e.services) services.append(h("p", { class: "field-error", "data-testid": "apply-services-error" }, e.services));
     if (e.lunch) services.append(h("p", { class: "field-error", "data-testid": "apply-lunch-error" }, e.lunch));
@@ -1431,11 +1343,10 @@ function renderApply(params) {
     if (!eligible.length) acts.append(h("p", { class: "muted small", "data-testid": "apply-no-activities" }, t("parent.apply.noActivities")));
     for (const a of eligible) {
       const meta = [`${weekdays(a.weekdays)} · ${periodLabel(a.period)}`, a.venue, a.fee, placesText(f.term, a)].join(" · ");
-      acts.append(
-        checkField(`apply-activity-${a.id}`, a.name, meta, f.activities.includes(a.id), (v) => {
-          f.activities = v ? [...new Set([...f.activities, a.id])] : f.activities.filter((x) => x !== a.id);
-        }, e[`activity:${a.id}`]),
-      );
+      const choose = (v) => {
+        f.activities = v ? [...new Set([...f.activities, a.id])] : f.activities.filter((x) => x !== a.id);
+      };
+      acts.append(checkField(`apply-activity-${a.id}`, a.name, f.activities.includes(a.id), choose, { meta, error: e[`activity:${a.id}`], disabled: apply.busy }));
     }
     if (e.activities) acts.append(h("p", { class: "field-error", "data-testid": "apply-activities-error" }, e.activities));
     form.append(acts);
@@ -1451,7 +1362,7 @@ function renderApply(params) {
         { type: "submit", id: "apply-submit", class: "btn btn-primary", "data-testid": "apply-submit", disabled: busy || !programData || Boolean(existing), "aria-busy": busy ? "true" : null },
         busy ? t("parent.apply.busy") : editing ? t("parent.apply.resubmit") : t("parent.apply.submit"),
       ),
-      link(editing ? `application/${apply.app.id}` : "children", t("parent.cancel"), { class: "btn btn-ghost", "data-testid": "apply-cancel" }),
+      link(editing ? `application/${apply.app.id}` : "children", t("common.cancel"), { class: "btn btn-ghost", "data-testid": "apply-cancel" }),
     ),
   );
   section.append(form);
@@ -1459,38 +1370,24 @@ function renderApply(params) {
 }
 
 function textField(name, id, label, { hint = null, ...rest } = {}) {
-  const f = apply.form;
-  const err = apply.errors[name];
-  const describedBy = [hint ? `${id}-hint` : null, err ? `${id}-error` : null].filter(Boolean).join(" ") || null;
-  return h(
-    "div",
-    { class: `field${err ? " has-error" : ""}` },
-    h("label", { for: id }, label),
-    h("input", {
-      id,
-      name,
-      type: "text",
-      value: f[name],
-      "data-testid": id,
-      required: true,
-      disabled: apply.busy,
-      "aria-invalid": err ? "true" : null,
-      "aria-describedby": describedBy,
-      oninput: (ev) => {
-        f[name] = ev.target.value;
-        if (apply.errors[name]) {
-          delete apply.errors[name]; // the message goes once the field is being corrected
-          rerender();
-        }
-      },
-      ...rest,
-    }),
-    hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
-    err ? h("p", { class: "field-error", id: `${id}-error`, "data-testid": `${id}-error` }, err) : null,
-  );
+  const control = textInput(id, apply.form, name, {
+    name,
+    autocomplete: null,
+    required: true,
+    disabled: apply.busy,
+    onedit: () => {
+      if (apply.errors[name]) {
+        delete apply.errors[name]; // the message goes once the field is being corrected
+        rerender();
+      }
+    },
+    ...rest,
+  });
+  return field(id, label, control, { error: apply.errors[name], hint });
 }
 
-function checkField(id, label, meta, checked, onChange, error = null) {
+/** A check box with its name, an optional line under it (fees, places) and an optional error. */
+function checkField(id, label, checked, onChange, { meta = null, error = null, disabled = false, errorTestid = null } = {}) {
   return h(
     "div",
     { class: `pp-check${error ? " has-error" : ""}` },
@@ -1499,13 +1396,13 @@ function checkField(id, label, meta, checked, onChange, error = null) {
       id,
       "data-testid": id,
       checked: checked ? true : null,
-      disabled: apply.busy,
+      disabled,
       "aria-describedby": error ? `${id}-error` : null,
       "aria-invalid": error ? "true" : null,
       onchange: (ev) => onChange(ev.target.checked),
     }),
     h("label", { for: id }, h("span", { class: "pp-check-name" }, label), meta ? h("span", { class: "pp-check-meta" }, meta) : null),
-    error ? h("p", { class: "field-error", id: `${id}-error` }, error) : null,
+    error ? h("p", { class: "field-error", id: `${id}-error`, "data-testid": errorTestid }, error) : null,
   );
 }
 
@@ -1530,10 +1427,10 @@ const FIELD_IDS = {
 
 function focusFirstApplyError() {
   const name = ["term", "pickup_by", "pickup_time", "situation", "note", "services", "lunch"].find((n) => apply.errors[n]);
-  if (name) return document.getElementById(FIELD_IDS[name])?.focus();
+  if (name) return focusId(FIELD_IDS[name]);
   const act = Object.keys(apply.errors).find((k) => k.startsWith("activity:"));
-  if (act) return document.getElementById(`apply-activity-${act.slice(9)}`)?.focus();
-  document.getElementById("apply-submit-error")?.focus();
+  if (act) return focusId(`apply-activity-${act.slice(9)}`);
+  focusId("apply-submit-error");
 }
 
 async function submitApply(event) {
@@ -1544,7 +1441,7 @@ async function submitApply(event) {
   apply.errors = validateApply(f);
   apply.submitError = null;
   if (Object.keys(apply.errors).length) {
-    apply.submitError = { code: "client_validation", message: t("form.fix"), local: true };
+    apply.submitError = localError();
     rerender();
     focusFirstApplyError();
     return;
@@ -1619,7 +1516,7 @@ function renderApplications() {
   );
   if (data.appsError) section.append(errorBox(data.appsError, "applications-error"));
   if (!data.apps) {
-    section.append(h("p", { class: "muted" }, t("parent.loading")));
+    section.append(muted(t("app.loading")));
     return wrap(section);
   }
   if (!data.apps.length) {
@@ -1729,7 +1626,7 @@ function renderApplication(params) {
   }
   const app = detail.app;
   if (!app || detail.loading || detail.id !== params[0] || app.id !== params[0]) {
-    section.append(h("p", { class: "muted" }, t("parent.loading")));
+    section.append(muted(t("app.loading")));
     return wrap(section);
   }
   section.append(renderAnnouncement(`application:${app.id}`) || "");
@@ -1810,7 +1707,7 @@ function renderChoices(app, program) {
       h("dd", { "data-testid": "application-situation", "data-situation": situation }, t(`parent.situation.${situation}`), app.priority ? h("span", { class: "muted small" }, ` · ${t("parent.app.priority", { rank: app.priority.rank })}`) : null),
       r.note ? [h("dt", {}, t("parent.app.note")), h("dd", {}, r.note)] : null,
       h("dt", {}, t("parent.app.services")),
-      h("dd", { "data-testid": "application-services" }, services.length ? services.join(sep()) : t("parent.none")),
+      h("dd", { "data-testid": "application-services" }, services.length ? joinList(services) : t("parent.none")),
       h("dt", {}, t("parent.app.lunch")),
       h(
         "dd",
@@ -1866,60 +1763,60 @@ function renderAppActivity(app, a) {
     );
   }
   if (canDrop && detail.dropFor === a.activity_id) {
+    const date = textInput("drop-date", detail, "dropDate", { name: null, type: "date", autocomplete: null, required: true, "aria-describedby": "drop-hint" });
     item.append(
-      h(
-        "form",
-        { class: "pp-inline-form", "data-testid": "drop-form", "aria-labelledby": "drop-title", novalidate: true, onsubmit: (ev) => dropActivity(ev, app, a.activity_id, name) },
-        h("h3", { id: "drop-title" }, t("parent.drop.title", { name })),
-        h("p", { class: "muted small", id: "drop-hint" }, t("parent.drop.hint")),
-        h(
-          "div",
-          { class: "field" },
-          h("label", { for: "drop-date" }, t("parent.drop.date")),
-          h("input", { id: "drop-date", type: "date", required: true, value: detail.dropDate, "data-testid": "drop-date", "aria-describedby": "drop-hint", oninput: (ev) => (detail.dropDate = ev.target.value) }),
-        ),
-        h(
-          "div",
-          { class: "form-actions" },
-          h("button", { type: "submit", class: "btn btn-danger", "data-testid": "drop-confirm", disabled: busy, "aria-busy": busy ? "true" : null }, t("parent.drop.confirm")),
-          h(
-            "button",
-            {
-              type: "button",
-              class: "btn btn-ghost",
-              "data-testid": "drop-cancel",
-              disabled: busy,
-              onclick: () => {
-                detail.dropFor = null;
-                rerender();
-                focusSoon(`activity-drop-${a.activity_id}`);
-              },
+      confirmForm(
+        {
+          class: "pp-inline-form",
+          testid: "drop-form",
+          titleId: "drop-title",
+          title: t("parent.drop.title", { name }),
+          onsubmit: (ev) => dropActivity(ev, app, a.activity_id, name),
+          busy,
+          confirm: { label: t("parent.drop.confirm"), testid: "drop-confirm" },
+          cancel: {
+            label: t("common.cancel"),
+            testid: "drop-cancel",
+            onclick: () => {
+              detail.dropFor = null;
+              rerender();
+              focusSoon(`activity-drop-${a.activity_id}`);
             },
-            t("parent.cancel"),
-          ),
-        ),
+          },
+        },
+        h("p", { class: "muted small", id: "drop-hint" }, t("parent.drop.hint")),
+        field("drop-date", t("parent.drop.date"), date),
       ),
     );
   }
   return item;
 }
 
-async function dropActivity(event, app, activityId, name) {
-  event.preventDefault();
-  if (detail.busy) return;
-  detail.busy = `drop:${activityId}`;
+/** One action on the application (drop, sign, withdraw): busy while it runs, then the application read
+ * again and the focus on its outcome (the notice, or the error at the top). */
+async function runAction(busy, run, onError = null) {
+  detail.busy = busy;
   detail.actionError = null;
   rerender();
   try {
-    await api("POST", schoolPath(`/applications/${enc(app.id)}/activities/${enc(activityId)}/drop`), { body: { effective_on: detail.dropDate || today() } });
-    detail.dropFor = null;
-    announce(t("parent.drop.done", { name }), "success", `application:${app.id}`);
+    await run();
   } catch (err) {
     detail.actionError = err;
+    onError?.(err);
   }
   detail.busy = null;
   await reloadDetail();
   focusSoon(detail.actionError ? "application-action-error" : "parent-notice");
+}
+
+async function dropActivity(event, app, activityId, name) {
+  event.preventDefault();
+  if (detail.busy) return;
+  await runAction(`drop:${activityId}`, async () => {
+    await api("POST", schoolPath(`/applications/${enc(app.id)}/activities/${enc(activityId)}/drop`), { body: { effective_on: detail.dropDate || today() } });
+    detail.dropFor = null;
+    announce(t("parent.drop.done", { name }), "success", `application:${app.id}`);
+  });
 }
 
 /** The 协议书 exactly as the server renders it for signing (GET …/agreement/preview), always in Chinese. */
@@ -1935,39 +1832,29 @@ function renderSigning(app) {
   }
   const preview = detail.preview;
   if (!preview) {
-    section.append(h("p", { class: "muted" }, t("parent.loading")));
+    section.append(muted(t("app.loading")));
     return section;
   }
   const version = preview.template_version;
   const busy = detail.busy === "sign";
+  const onAgree = (on) => {
+    detail.agree = on;
+    if (detail.agree && detail.agreeError) {
+      detail.agreeError = false;
+      rerender();
+    }
+  };
   section.append(
     h("p", { class: "muted small", id: "agreement-note" }, t("parent.agreement.preview", { v: version })),
     h("div", { class: "pp-agreement", lang: "zh-CN", tabindex: "0", "aria-describedby": "agreement-note", "data-testid": "agreement-text", "data-template-version": version }, preview.text),
     h(
       "form",
       { novalidate: true, onsubmit: (ev) => signAgreement(ev, app, version) },
-      h(
-        "div",
-        { class: `pp-check${detail.agreeError ? " has-error" : ""}` },
-        h("input", {
-          type: "checkbox",
-          id: "agreement-agree",
-          "data-testid": "agreement-agree",
-          checked: detail.agree ? true : null,
-          disabled: busy,
-          "aria-invalid": detail.agreeError ? "true" : null,
-          "aria-describedby": detail.agreeError ? "agreement-agree-error" : null,
-          onchange: (ev) => {
-            detail.agree = ev.target.checked;
-            if (detail.agree && detail.agreeError) {
-              detail.agreeError = false;
-              rerender();
-            }
-          },
-        }),
-        h("label", { for: "agreement-agree" }, h("span", { class: "pp-check-name" }, t("parent.agreement.agree"))),
-        detail.agreeError ? h("p", { class: "field-error", id: "agreement-agree-error", "data-testid": "agreement-agree-error" }, t("parent.agreement.mustAgree")) : null,
-      ),
+      checkField("agreement-agree", t("parent.agreement.agree"), detail.agree, onAgree, {
+        error: detail.agreeError ? t("parent.agreement.mustAgree") : null,
+        disabled: busy,
+        errorTestid: "agreement-agree-error",
+      }),
       h(
         "div",
         { class: "form-actions" },
@@ -1984,23 +1871,15 @@ async function signAgreement(event, app, templateVersion) {
   if (!detail.agree) {
     detail.agreeError = true;
     rerender();
-    document.getElementById("agreement-agree")?.focus();
+    focusId("agreement-agree");
     return;
   }
-  detail.busy = "sign";
-  detail.actionError = null;
-  rerender();
-  try {
+  await runAction("sign", async () => {
     const { data: signed } = await api("POST", schoolPath(`/applications/${enc(app.id)}/agreement`), { body: { template_version: templateVersion, agree: true } });
     detail.signed = signed;
     detail.agree = false;
     announce(t("parent.agreement.signed"), "success", `application:${app.id}`);
-  } catch (err) {
-    detail.actionError = err;
-  }
-  detail.busy = null;
-  await reloadDetail();
-  focusSoon(detail.actionError ? "application-action-error" : "parent-notice");
+  });
 }
 
 function renderSigned(signed) {
@@ -2023,11 +1902,15 @@ function renderSigned(signed) {
 }
 
 function renderWithdraw(app) {
-  const section = h("section", { class: "card pp-withdraw", "aria-labelledby": "withdraw-title", "data-testid": "withdraw" });
-  if (!detail.withdrawOpen) {
+  const open = detail.withdrawOpen;
+  const section = h(
+    "section",
+    { class: "card pp-withdraw", "aria-labelledby": "withdraw-title", "data-testid": "withdraw" },
+    h("h2", { id: "withdraw-title", class: open ? null : "visually-hidden" }, t("parent.withdraw.title")),
+    h("p", { class: "muted small" }, t("parent.withdraw.intro")),
+  );
+  if (!open) {
     section.append(
-      h("h2", { id: "withdraw-title", class: "visually-hidden" }, t("parent.withdraw.title")),
-      h("p", { class: "muted small" }, t("parent.withdraw.intro")),
       h(
         "button",
         {
@@ -2051,70 +1934,27 @@ function renderWithdraw(app) {
     );
     return section;
   }
-  const busy = detail.busy === "withdraw";
   const e = detail.withdrawErrors;
+  const w = detail.withdraw;
   section.append(
-    h("h2", { id: "withdraw-title" }, t("parent.withdraw.title")),
-    h("p", { class: "muted small" }, t("parent.withdraw.intro")),
-    h(
-      "form",
-      { novalidate: true, "data-testid": "withdraw-form", onsubmit: (ev) => withdraw(ev, app) },
-      h(
-        "div",
-        { class: `field${e.date ? " has-error" : ""}` },
-        h("label", { for: "withdraw-date" }, t("parent.withdraw.date")),
-        h("input", {
-          id: "withdraw-date",
-          type: "date",
-          required: true,
-          value: detail.withdraw.date,
-          "data-testid": "withdraw-date",
-          "aria-invalid": e.date ? "true" : null,
-          "aria-describedby": e.date ? "withdraw-date-error" : null,
-          oninput: (ev) => (detail.withdraw.date = ev.target.value),
-        }),
-        e.date ? h("p", { class: "field-error", id: "withdraw-date-error" }, e.date) : null,
-      ),
-      h(
-        "div",
-        { class: `field${e.reason ? " has-error" : ""}` },
-        h("label", { for: "withdraw-reason" }, t("parent.withdraw.reason")),
-        h(
-          "textarea",
-          {
-            id: "withdraw-reason",
-            rows: "2",
-            maxlength: "300",
-            required: true,
-            "data-testid": "withdraw-reason",
-            "aria-invalid": e.reason ? "true" : null,
-            "aria-describedby": e.reason ? "withdraw-reason-error" : null,
-            oninput: (ev) => (detail.withdraw.reason = ev.target.value),
+    confirmForm(
+      {
+        testid: "withdraw-form",
+        onsubmit: (ev) => withdraw(ev, app),
+        busy: detail.busy === "withdraw",
+        confirm: { label: t("parent.withdraw.confirm"), testid: "withdraw-confirm" },
+        cancel: {
+          label: t("common.cancel"),
+          testid: "withdraw-cancel",
+          onclick: () => {
+            detail.withdrawOpen = false;
+            rerender();
+            focusSoon("withdraw-open");
           },
-          detail.withdraw.reason,
-        ),
-        e.reason ? h("p", { class: "field-error", id: "withdraw-reason-error", "data-testid": "withdraw-reason-error" }, e.reason) : null,
-      ),
-      h(
-        "div",
-        { class: "form-actions" },
-        h("button", { type: "submit", class: "btn btn-danger", "data-testid": "withdraw-confirm", disabled: busy, "aria-busy": busy ? "true" : null }, t("parent.withdraw.confirm")),
-        h(
-          "button",
-          {
-            type: "button",
-            class: "btn btn-ghost",
-            "data-testid": "withdraw-cancel",
-            disabled: busy,
-            onclick: () => {
-              detail.withdrawOpen = false;
-              rerender();
-              focusSoon("withdraw-open");
-            },
-          },
-          t("parent.cancel"),
-        ),
-      ),
+        },
+      },
+      field("withdraw-date", t("parent.withdraw.date"), textInput("withdraw-date", w, "date", { name: null, type: "date", autocomplete: null, required: true }), { error: e.date }),
+      field("withdraw-reason", t("parent.withdraw.reason"), textArea("withdraw-reason", w, "reason", { name: null, rows: "2", maxlength: "300", required: true }), { error: e.reason }),
     ),
   );
   return section;
@@ -2130,28 +1970,25 @@ async function withdraw(event, app) {
   detail.withdrawErrors = errors;
   if (Object.keys(errors).length) {
     rerender();
-    document.getElementById(errors.date ? "withdraw-date" : "withdraw-reason")?.focus();
+    focusId(errors.date ? "withdraw-date" : "withdraw-reason");
     return;
   }
-  detail.busy = "withdraw";
-  detail.actionError = null;
-  rerender();
-  try {
-    await api("POST", schoolPath(`/applications/${enc(app.id)}/withdraw`), { body: { effective_on: w.date, reason: w.reason.trim() } });
-    detail.withdrawOpen = false;
-    data.apps = null;
-    announce(t("parent.withdraw.done"), "success", `application:${app.id}`);
-  } catch (err) {
-    detail.actionError = err;
-    const fields = Array.isArray(err.details) ? err.details : [];
-    for (const d of fields) {
-      if (d && d.field === "effective_on") errors.date = fieldMessage("date", d, err);
-      if (d && d.field === "reason") errors.reason = fieldMessage("reason", d, err);
+  const fieldErrors = (err) => {
+    for (const d of detailList(err)) {
+      if (d.field === "effective_on") errors.date = fieldMessage("date", d, err);
+      if (d.field === "reason") errors.reason = fieldMessage("reason", d, err);
     }
-  }
-  detail.busy = null;
-  await reloadDetail();
-  focusSoon(detail.actionError ? "application-action-error" : "parent-notice");
+  };
+  await runAction(
+    "withdraw",
+    async () => {
+      await api("POST", schoolPath(`/applications/${enc(app.id)}/withdraw`), { body: { effective_on: w.date, reason: w.reason.trim() } });
+      detail.withdrawOpen = false;
+      data.apps = null;
+      announce(t("parent.withdraw.done"), "success", `application:${app.id}`);
+    },
+    fieldErrors,
+  );
 }
 
 function renderHistory(app) {
@@ -2198,10 +2035,8 @@ async function enterInbox() {
 
 async function loadInbox(more) {
   inbox.error = null;
-  const query = new URLSearchParams({ limit: "20" });
-  if (more && inbox.next) query.set("cursor", inbox.next);
   try {
-    const { data: body } = await api("GET", schoolPath(`/my/inbox?${query}`));
+    const body = await fetchPage(schoolPath("/my/inbox"), { cursor: more ? inbox.next : null });
     inbox.items = more ? [...inbox.items, ...(body.items || [])] : body.items || [];
     inbox.next = body.next_cursor || null;
     setUnreadLabel(body.unread);
@@ -2255,7 +2090,7 @@ async function saveContact(event) {
   else if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) inbox.contactErrors.email = t("field.email");
   if (inbox.contactErrors.email) {
     rerender();
-    document.getElementById("contact-email")?.focus();
+    focusId("contact-email");
     return;
   }
   inbox.contactBusy = true;
@@ -2266,8 +2101,7 @@ async function saveContact(event) {
     announce(t("parent.contact.saved"), "success", "contact");
   } catch (err) {
     inbox.contactError = err;
-    const list = Array.isArray(err.details) ? err.details : [];
-    const emailErr = list.find((d) => d && d.field === "email");
+    const emailErr = detailList(err).find((d) => d.field === "email");
     if (emailErr) inbox.contactErrors.email = fieldMessage("email", emailErr, err);
   }
   inbox.contactBusy = false;
@@ -2288,7 +2122,7 @@ function renderInbox() {
   );
   section.append(renderAnnouncement("inbox") || "");
   if (inbox.error) section.append(errorBox(inbox.error, "inbox-error"));
-  if (inbox.loading && !inbox.items.length) section.append(h("p", { class: "muted" }, t("parent.loading")));
+  if (inbox.loading && !inbox.items.length) section.append(muted(t("app.loading")));
   else if (!inbox.items.length && !inbox.error) section.append(h("p", { class: "muted", "data-testid": "inbox-empty" }, t("parent.inbox.empty")));
   else {
     const list = h("ul", { class: "pp-inbox" });
@@ -2341,7 +2175,7 @@ function renderInbox() {
             rerender();
           },
         },
-        t("parent.inbox.more"),
+        t("common.more"),
       ),
     );
   }
@@ -2361,15 +2195,10 @@ function renderContact() {
   }
   const f = inbox.contactForm;
   if (!f) {
-    section.append(h("p", { class: "muted" }, t("parent.loading")));
+    section.append(muted(t("app.loading")));
     return section;
   }
-  if (status.page === "contact" && status.text) {
-    const n = notice(status.text, "contact-notice", status.kind);
-    n.id = "contact-notice";
-    n.tabIndex = -1;
-    section.append(n);
-  }
+  if (status.page === "contact" && status.text) section.append(notice(status.text, "contact-notice", status.kind, "contact-notice"));
   if (inbox.contact && !inbox.contact.registered) section.append(h("p", { class: "small", "data-testid": "contact-unregistered" }, t("parent.contact.notRegistered")));
   const busy = inbox.contactBusy;
   const emailErr = inbox.contactErrors.email;
@@ -2379,37 +2208,15 @@ function renderContact() {
       "form",
       { novalidate: true, "data-testid": "contact-form", onsubmit: saveContact },
       errorBox(inbox.contactError, "contact-error", "contact-error"),
-      h(
-        "div",
-        { class: `field${emailErr ? " has-error" : ""}` },
-        h("label", { for: "contact-email" }, t("parent.contact.email")),
-        h("input", {
-          id: "contact-email",
-          type: "email",
-          inputmode: "email",
-          autocomplete: "email",
-          maxlength: "254",
-          value: f.email,
-          "data-testid": "contact-email",
-          "aria-invalid": emailErr ? "true" : null,
-          "aria-describedby": emailErr ? "contact-email-error" : null,
-          oninput: (ev) => (f.email = ev.target.value),
-        }),
-        emailErr ? h("p", { class: "field-error", id: "contact-email-error", "data-testid": "contact-email-error" }, emailErr) : null,
+      field(
+        "contact-email",
+        t("parent.contact.email"),
+        textInput("contact-email", f, "email", { name: null, type: "email", inputmode: "email", autocomplete: "email", maxlength: "254" }),
+        { error: emailErr },
       ),
-      contactCheck("contact-email-enabled", t("parent.contact.emailEnabled"), f.email_enabled, (v) => (f.email_enabled = v)),
-      contactCheck("contact-sms", phone ? t("parent.contact.sms", { phone }) : t("parent.contact.smsNoPhone"), f.sms, (v) => (f.sms = v)),
-      h(
-        "div",
-        { class: "field" },
-        h("label", { for: "contact-locale" }, t("parent.contact.locale")),
-        h(
-          "select",
-          { id: "contact-locale", "data-testid": "contact-locale", onchange: (ev) => (f.locale = ev.target.value) },
-          h("option", { value: "zh-CN", lang: "zh-CN", selected: f.locale === "zh-CN" ? true : null }, "中文"),
-          h("option", { value: "en", lang: "en", selected: f.locale === "en" ? true : null }, "English"),
-        ),
-      ),
+      checkField("contact-email-enabled", t("parent.contact.emailEnabled"), f.email_enabled, (v) => (f.email_enabled = v)),
+      checkField("contact-sms", phone ? t("parent.contact.sms", { phone }) : t("parent.contact.smsNoPhone"), f.sms, (v) => (f.sms = v)),
+      field("contact-locale", t("parent.contact.locale"), select("contact-locale", f.locale, LOCALES, (v) => (f.locale = v), { name: null })),
       h(
         "div",
         { class: "form-actions" },
@@ -2425,15 +2232,6 @@ function maskPhone(phone) {
   if (!phone) return null;
   const local = phone.replace(/^\+86/, "");
   return local.length > 7 ? `${local.slice(0, 3)}****${local.slice(-4)}` : null;
-}
-
-function contactCheck(id, label, checked, onChange) {
-  return h(
-    "div",
-    { class: "pp-check" },
-    h("input", { type: "checkbox", id, "data-testid": id, checked: checked ? true : null, onchange: (ev) => onChange(ev.target.checked) }),
-    h("label", { for: id }, h("span", { class: "pp-check-name" }, label)),
-  );
 }
 
 // ---------------------------------------------------------------------------------------------

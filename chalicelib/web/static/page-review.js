@@ -10,20 +10,31 @@
 import {
   addMessages,
   api,
+  confirmForm,
   definePage,
+  detailList,
   enc,
   errorBox,
+  fetchAll,
+  fetchPage,
+  field,
+  focusId,
   formatDate,
   formatFen,
   formatTime,
   h,
   hasRole,
   hrefOf,
+  joinList,
+  loadInto,
   rerender,
   schoolPath,
+  select,
   session,
   statusBadge,
   t,
+  tOr,
+  textArea,
 } from "./kit.js";
 
 addMessages({
@@ -44,7 +55,6 @@ addMessages({
     "review.refresh": "刷新",
     "review.loading": "正在加载申请…",
     "review.classesLoading": "正在加载班级…",
-    "review.more": "加载更多",
     "review.count": "已显示 {n} 份",
     "review.empty.submitted": "没有待审核的申请。",
     "review.empty.teacher_approved": "没有待审定的申请。",
@@ -148,7 +158,6 @@ addMessages({
     "review.reason.tooLong": "原因最多 300 字。",
     "review.confirm.return": "确认退回",
     "review.confirm.reject": "确认拒绝",
-    "review.cancel": "取消",
     "review.busy": "正在提交…",
     "review.done.approve": "已通过{name}的申请，已转交校长审定。",
     "review.done.return": "已将{name}的申请退回家长修改。",
@@ -210,7 +219,6 @@ addMessages({
     "review.refresh": "Refresh",
     "review.loading": "Loading applications…",
     "review.classesLoading": "Loading classes…",
-    "review.more": "Load more",
     "review.count": "{n} shown",
     "review.empty.submitted": "No applications are waiting for review.",
     "review.empty.teacher_approved": "No applications are waiting for approval.",
@@ -314,7 +322,6 @@ addMessages({
     "review.reason.tooLong": "At most 300 characters.",
     "review.confirm.return": "Return application",
     "review.confirm.reject": "Reject application",
-    "review.cancel": "Cancel",
     "review.busy": "Sending…",
     "review.done.approve": "{name}'s application is approved and goes on to the principal.",
     "review.done.return": "{name}'s application is returned to the family for changes.",
@@ -388,24 +395,11 @@ function resetCache() {
   Object.assign(cache, emptyCache());
 }
 
-async function loadAll(path) {
-  const out = [];
-  let cursor = null;
-  do {
-    const q = new URLSearchParams({ limit: "100" });
-    if (cursor) q.set("cursor", cursor);
-    const { data } = await api("GET", `${path}?${q}`);
-    out.push(...(data.items || []));
-    cursor = data.next_cursor || null;
-  } while (cursor);
-  return out;
-}
-
 function ensureClasses() {
   if (cache.classes) return Promise.resolve(cache.classes);
   if (cache.classesLoading) return cache.classesLoading;
   cache.classesError = null;
-  cache.classesLoading = loadAll(schoolPath("/classes"))
+  cache.classesLoading = fetchAll(schoolPath("/classes"), Infinity)
     .then((items) => {
       cache.classes = items.sort((a, b) => a.grade - b.grade || a.name.localeCompare(b.name, "zh-CN"));
       return cache.classes;
@@ -441,17 +435,12 @@ function ensurePrograms(apps) {
     terms.map(async (termId) => {
       const entry = { loading: true, program: null, activities: new Map(), error: null };
       cache.programs.set(termId, entry);
-      try {
+      await loadInto(entry, async () => {
         const q = new URLSearchParams({ term_id: termId });
         const { data } = await api("GET", `/public/schools/${enc(session.me.tenant)}/program?${q}`, { auth: false });
         entry.program = data;
         entry.activities = new Map((data.activities || []).map((a) => [a.id, a]));
-      } catch (err) {
-        entry.error = err;
-      } finally {
-        entry.loading = false;
-        rerender();
-      }
+      });
     }),
   );
 }
@@ -468,15 +457,10 @@ function ensurePlaces(apps, force = false) {
       const known = cache.places.get(termId);
       const entry = { loading: true, byId: known ? known.byId : null, error: null };
       cache.places.set(termId, entry);
-      try {
+      await loadInto(entry, async () => {
         const { data } = await api("GET", schoolPath(`/terms/${enc(termId)}/places`));
         entry.byId = new Map((data.items || []).map((x) => [x.activity_id, x]));
-      } catch (err) {
-        entry.error = err;
-      } finally {
-        entry.loading = false;
-        rerender();
-      }
+      });
     }),
   );
 }
@@ -515,17 +499,9 @@ function loadHistory(appId, force = false) {
   if (known && (known.loading || (!force && known.items))) return Promise.resolve();
   const entry = { loading: true, items: known ? known.items : null, error: null };
   cache.histories.set(appId, entry);
-  return api("GET", schoolPath(`/applications/${enc(appId)}/history`))
-    .then(({ data }) => {
-      entry.items = data.items || [];
-    })
-    .catch((err) => {
-      entry.error = err;
-    })
-    .finally(() => {
-      entry.loading = false;
-      rerender();
-    });
+  return loadInto(entry, async () => {
+    entry.items = (await api("GET", schoolPath(`/applications/${enc(appId)}/history`))).data.items || [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -562,18 +538,15 @@ function actorName(entry, app) {
     return t("review.by", { who: (session.user && session.user.name) || t("review.me"), role: t("review.me") });
   }
   const klass = app ? classOf(app.class_id) : null;
-  const known = t(`review.role.${entry.role}`) !== `review.role.${entry.role}`;
-  const role = known ? t(`review.role.${entry.role}`) : t("review.role.unknown");
+  const role = tOr(`review.role.${entry.role}`, null);
   if (klass && klass.homeroom_teacher_sub && entry.by === klass.homeroom_teacher_sub && klass.homeroom_teacher_name) {
-    return t("review.by", { who: klass.homeroom_teacher_name, role });
+    return t("review.by", { who: klass.homeroom_teacher_name, role: role ?? t("review.role.unknown") });
   }
-  return known ? t(`review.actor.${entry.role}`) : t("review.actor.unknown");
+  return role ? t(`review.actor.${entry.role}`) : t("review.actor.unknown");
 }
 
 function historyAction(action) {
-  const key = `review.h.${action}`;
-  const text = t(key);
-  return text === key ? action : text;
+  return tOr(`review.h.${action}`, action);
 }
 
 function renderFacts(app, { withClass = false, withTeacher = false, full = false } = {}) {
@@ -606,7 +579,7 @@ function renderFacts(app, { withClass = false, withTeacher = false, full = false
   }
   row(t("review.f.note"), cr.note || null, "review-note");
   const services = (app.services || []).map((s) => t(`review.service.${s}`));
-  row(t("review.f.services"), services.length ? services.join(session.lang === "en" ? ", " : "、") : t("review.services.none"), "review-services");
+  row(t("review.f.services"), services.length ? joinList(services) : t("review.services.none"), "review-services");
   row(t("review.f.lunch"), app.lunch ? t("review.lunch.yes") : t("review.lunch.no"), "review-lunch");
   row(t("review.f.activities"), renderActivities(app), null);
   if (withTeacher) row(t("review.f.teacher"), renderTeacherDecision(app), "approval-teacher");
@@ -740,42 +713,14 @@ function openLink(app, from) {
   );
 }
 
-function selectField(id, testid, label, value, options, onchange) {
-  return h(
-    "div",
-    { class: "field rv-field" },
-    h("label", { for: id }, label),
-    h(
-      "select",
-      { id, name: id, class: "rv-select", "data-testid": testid, onchange: (e) => onchange(e.target.value) },
-      options.map(([v, text]) => h("option", { value: v, selected: v === value }, text)),
-    ),
-  );
+function selectField(id, label, value, options, onchange) {
+  const control = select(id, value, options.map(([v, text]) => ({ value: v, label: text })), onchange, { class: "rv-select" });
+  return field(id, label, control, { className: "rv-field" });
 }
 
-function reasonField(obj, { id, testid, label, error }) {
-  return h(
-    "div",
-    { class: `field${error ? " has-error" : ""}` },
-    h("label", { for: id }, label),
-    h(
-      "textarea",
-      {
-        id,
-        name: "reason",
-        rows: "3",
-        maxlength: String(REASON_MAX),
-        class: "rv-textarea",
-        "data-testid": testid,
-        "aria-invalid": error ? "true" : null,
-        "aria-describedby": error ? `${id}-hint ${id}-error` : `${id}-hint`,
-        oninput: (e) => (obj.reason = e.target.value),
-      },
-      obj.reason || "",
-    ),
-    h("p", { class: "hint", id: `${id}-hint` }, t("review.reason.hint")),
-    error ? h("p", { class: "field-error", id: `${id}-error`, "data-testid": `${testid}-error` }, error) : null,
-  );
+function reasonField(obj, { id, label, error }) {
+  const control = textArea(id, obj, "reason", { name: "reason", rows: "3", maxlength: String(REASON_MAX), class: "rv-textarea" });
+  return field(id, label, control, { error, hint: t("review.reason.hint") });
 }
 
 /** Local check first; the API says the same (400 with a `reason` detail) if it gets there. */
@@ -786,16 +731,41 @@ function reasonProblem(reason) {
   return null;
 }
 
+/** Keeps the form's reason problem on it (and focuses the field); true when the reason may be sent. */
+function reasonReady(form, fieldId) {
+  form.error = reasonProblem(form.reason);
+  if (!form.error) return true;
+  rerender();
+  focusId(fieldId);
+  return false;
+}
+
 function reasonErrorFromApi(err) {
-  const details = Array.isArray(err && err.details) ? err.details : [];
-  const d = details.find((x) => x && x.field === "reason");
+  const d = detailList(err).find((x) => x.field === "reason");
   if (!d) return null;
   return d.type === "string_too_long" ? t("review.reason.tooLong") : t("review.reason.required");
 }
 
-function focusSoon(id) {
-  const el = document.getElementById(id);
-  if (el) el.focus();
+/** A failed decision's error goes to the open reason form (its field or its box), else under the item. */
+function keepDecisionError(queue, app, err) {
+  const fieldError = reasonErrorFromApi(err);
+  if (queue.form && queue.form.id === app.id && fieldError) queue.form.error = fieldError;
+  else if (queue.form && queue.form.id === app.id) queue.form.apiError = err;
+  else queue.itemErrors.set(app.id, err);
+}
+
+/** After a decision: the notice, else the reason field or the form's error, else the item's error. */
+function focusAfterDecision(queue, app, ok, prefix) {
+  if (ok) focusId(`${prefix}-notice`);
+  else if (queue.form && queue.form.id === app.id) focusId(queue.form.error ? `${prefix}-reason` : `${prefix}-form-error-${app.id}`);
+  else focusId(`${prefix}-item-error-${app.id}`);
+}
+
+/** An error under an item; a 409 or 404 means somebody else got there first. */
+function itemErrorBox(err, testid, id) {
+  const box = errorBox(err, testid, id);
+  if (err.status === 409 || err.status === 404) box.append(h("p", { class: "small" }, t("review.stale")));
+  return box;
 }
 
 function noticeBox(state, testid) {
@@ -834,10 +804,8 @@ async function loadQueue(state, path, more, after) {
     state.loaded = false;
   }
   rerender();
-  const q = new URLSearchParams({ status: state.status, limit: PAGE });
-  if (more && state.cursor) q.set("cursor", state.cursor);
   try {
-    const { data } = await api("GET", `${path}?${q}`);
+    const data = await fetchPage(path, { status: state.status, limit: PAGE, cursor: more ? state.cursor : null });
     if (seq !== state.seq) return;
     const known = new Set(state.items.map((a) => a.id));
     const fresh = (data.items || []).filter((a) => !known.has(a.id));
@@ -857,14 +825,13 @@ async function loadQueue(state, path, more, after) {
 function renderQueueFooter(state, testid, onMore) {
   if (state.loading) return h("p", { class: "muted", "data-testid": `${testid}-loading`, role: "status" }, t("review.loading"));
   if (state.cursor) {
-    return h("button", { type: "button", id: `${testid}-more`, class: "btn btn-secondary rv-more", "data-testid": `${testid}-more`, onclick: onMore }, t("review.more"));
+    return h("button", { type: "button", id: `${testid}-more`, class: "btn btn-secondary rv-more", "data-testid": `${testid}-more`, onclick: onMore }, t("common.more"));
   }
   return null;
 }
 
 function emptyText(status) {
-  const key = `review.empty.${status}`;
-  return t(key) === key ? t("review.empty") : t(key);
+  return tOr(`review.empty.${status}`, t("review.empty"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -920,13 +887,13 @@ function openReviewForm(app, decision) {
   cr.form = { id: app.id, decision, reason: "", error: null, apiError: null };
   cr.itemErrors.delete(app.id);
   rerender();
-  focusSoon("review-reason");
+  focusId("review-reason");
 }
 
 function closeReviewForm(app) {
   cr.form = null;
   rerender();
-  focusSoon(`review-${app.id}-return`);
+  focusId(`review-${app.id}-return`);
 }
 
 async function classReview(app, decision, reason) {
@@ -948,31 +915,17 @@ async function classReview(app, decision, reason) {
     cache.histories.delete(app.id);
     cr.notice = { lines: [{ text: t(`review.done.${decision}`, { name }) }] };
   } catch (err) {
-    const fieldError = reasonErrorFromApi(err);
-    if (cr.form && cr.form.id === app.id && fieldError) cr.form.error = fieldError;
-    else if (cr.form && cr.form.id === app.id) cr.form.apiError = err;
-    else cr.itemErrors.set(app.id, err);
+    keepDecisionError(cr, app, err);
   } finally {
     cr.busy = null;
     rerender();
   }
-  if (ok) focusSoon("review-notice");
-  else if (cr.form && cr.form.id === app.id) focusSoon(cr.form.error ? "review-reason" : `review-form-error-${app.id}`);
-  else focusSoon(`review-item-error-${app.id}`);
+  focusAfterDecision(cr, app, ok, "review");
 }
 
 function submitReviewForm(event, app) {
   event.preventDefault();
-  const form = cr.form;
-  const problem = reasonProblem(form.reason);
-  if (problem) {
-    form.error = problem;
-    rerender();
-    focusSoon("review-reason");
-    return;
-  }
-  form.error = null;
-  classReview(app, form.decision, form.reason);
+  if (reasonReady(cr.form, "review-reason")) classReview(app, cr.form.decision, cr.form.reason);
 }
 
 function renderClassReview() {
@@ -1005,9 +958,9 @@ function renderClassReview() {
       "div",
       { class: "rv-filters" },
       mine.length > 1
-        ? selectField("review-class", "review-class", t("review.class"), cr.classId, mine.map((c) => [c.id, c.name]), chooseClass)
+        ? selectField("review-class", t("review.class"), cr.classId, mine.map((c) => [c.id, c.name]), chooseClass)
         : h("p", { class: "rv-one-class", "data-testid": "review-class-name" }, h("span", { class: "muted" }, `${t("review.class")}：`), mine[0].name),
-      selectField("review-status", "review-status", t("review.status"), cr.status, CLASS_STATUSES.map((s) => [s, statusLabel(s)]), chooseClassStatus),
+      selectField("review-status", t("review.status"), cr.status, CLASS_STATUSES.map((s) => [s, statusLabel(s)]), chooseClassStatus),
       h("button", { type: "button", class: "btn btn-ghost rv-refresh", id: "review-refresh", "data-testid": "review-refresh", disabled: cr.loading, onclick: () => loadClassQueue(false) }, t("review.refresh")),
     ),
   );
@@ -1045,31 +998,26 @@ function renderReviewItem(app) {
     );
   }
   if (form) li.append(renderReviewForm(app, form, busy));
-  if (err) {
-    const box = errorBox(err, "review-item-error", `review-item-error-${app.id}`);
-    if (err.status === 409 || err.status === 404) box.append(h("p", { class: "small" }, t("review.stale")));
-    li.append(box);
-  }
+  if (err) li.append(itemErrorBox(err, "review-item-error", `review-item-error-${app.id}`));
   return li;
 }
 
 function renderReviewForm(app, form, busy) {
-  const name = childName(app);
-  const titleId = `review-form-title-${app.id}`;
   const danger = form.decision === "reject";
-  return h(
-    "form",
-    { class: `rv-form${danger ? " rv-form-danger" : ""}`, "data-testid": "review-reason-form", "aria-labelledby": titleId, novalidate: true, onsubmit: (e) => submitReviewForm(e, app) },
-    h("h3", { id: titleId }, t(`review.form.${form.decision}`, { name })),
-    reasonField(form, { id: "review-reason", testid: "review-reason", label: t(`review.reason.${form.decision}`), error: form.error }),
+  return confirmForm(
+    {
+      class: `rv-form${danger ? " rv-form-danger" : ""}`,
+      testid: "review-reason-form",
+      titleId: `review-form-title-${app.id}`,
+      title: t(`review.form.${form.decision}`, { name: childName(app) }),
+      onsubmit: (e) => submitReviewForm(e, app),
+      busy,
+      confirm: { class: danger ? "btn btn-danger" : "btn btn-primary", label: busy ? t("review.busy") : t(`review.confirm.${form.decision}`), testid: "review-confirm" },
+      cancel: { label: t("common.cancel"), testid: "review-cancel", onclick: () => closeReviewForm(app) },
+    },
+    reasonField(form, { id: "review-reason", label: t(`review.reason.${form.decision}`), error: form.error }),
     form.apiError ? errorBox(form.apiError, "review-form-error", `review-form-error-${app.id}`) : null,
     form.apiError && form.apiError.status === 409 ? h("p", { class: "small" }, t("review.stale")) : null,
-    h(
-      "div",
-      { class: "form-actions" },
-      h("button", { type: "submit", class: danger ? "btn btn-danger" : "btn btn-primary", "data-testid": "review-confirm", disabled: busy, "aria-busy": busy ? "true" : null }, busy ? t("review.busy") : t(`review.confirm.${form.decision}`)),
-      h("button", { type: "button", class: "btn btn-ghost", "data-testid": "review-cancel", disabled: busy, onclick: () => closeReviewForm(app) }, t("review.cancel")),
-    ),
   );
 }
 
@@ -1146,17 +1094,12 @@ async function decideOne(app, decision, reason) {
     ap.notice = { lines: [{ text: t(`approval.done.${decision}`, { name }) }, ...waitlistLines(data)] };
     ensurePlaces([app], true);
   } catch (err) {
-    const fieldError = reasonErrorFromApi(err);
-    if (ap.form && ap.form.id === app.id && fieldError) ap.form.error = fieldError;
-    else if (ap.form && ap.form.id === app.id) ap.form.apiError = err;
-    else ap.itemErrors.set(app.id, err);
+    keepDecisionError(ap, app, err);
   } finally {
     ap.busy = null;
     rerender();
   }
-  if (ok) focusSoon("approval-notice");
-  else if (ap.form && ap.form.id === app.id) focusSoon(ap.form.error ? "approval-reason" : `approval-form-error-${app.id}`);
-  else focusSoon(`approval-item-error-${app.id}`);
+  focusAfterDecision(ap, app, ok, "approval");
 }
 
 function openRejectOne(app) {
@@ -1164,27 +1107,26 @@ function openRejectOne(app) {
   ap.batch = null;
   ap.itemErrors.delete(app.id);
   rerender();
-  focusSoon("approval-reason");
+  focusId("approval-reason");
 }
 
 function openBatchReject() {
   ap.form = null;
   ap.batch = { decision: "reject", reason: "", error: null, apiError: null, busy: false, open: true };
   rerender();
-  focusSoon("approval-reason");
+  focusId("approval-reason");
 }
 
-function closeForms(focusId) {
+function closeForms(then) {
   ap.form = null;
   ap.batch = null;
   rerender();
-  if (focusId) focusSoon(focusId);
+  if (then) focusId(then);
 }
 
 /** The page's own wording where it has one; else the API's message (in the reader's language). */
 function batchErrorText(result) {
-  const key = `approval.err.${result.error}`;
-  const message = t(key) !== key ? t(key) : result.message || t("approval.err.other");
+  const message = tOr(`approval.err.${result.error}`, result.message || t("approval.err.other"));
   return t("approval.result.error", { message });
 }
 
@@ -1247,36 +1189,18 @@ async function decideBatch(decision, reason) {
   }
   if (done.size) ensurePlaces([...done].map((id) => byId.get(id)).filter(Boolean), true);
   rerender();
-  if (failure) focusSoon(ap.batch && ap.batch.error ? "approval-reason" : "approval-batch-error");
-  else focusSoon("approval-results");
+  if (failure) focusId(ap.batch && ap.batch.error ? "approval-reason" : "approval-batch-error");
+  else focusId("approval-results");
 }
 
 function submitRejectForm(event, app) {
   event.preventDefault();
-  const form = ap.form;
-  const problem = reasonProblem(form.reason);
-  if (problem) {
-    form.error = problem;
-    rerender();
-    focusSoon("approval-reason");
-    return;
-  }
-  form.error = null;
-  decideOne(app, "reject", form.reason);
+  if (reasonReady(ap.form, "approval-reason")) decideOne(app, "reject", ap.form.reason);
 }
 
 function submitBatchReject(event) {
   event.preventDefault();
-  const batch = ap.batch;
-  const problem = reasonProblem(batch.reason);
-  if (problem) {
-    batch.error = problem;
-    rerender();
-    focusSoon("approval-reason");
-    return;
-  }
-  batch.error = null;
-  decideBatch("reject", batch.reason);
+  if (reasonReady(ap.batch, "approval-reason")) decideBatch("reject", ap.batch.reason);
 }
 
 function renderApprovals() {
@@ -1293,7 +1217,7 @@ function renderApprovals() {
     h(
       "div",
       { class: "rv-filters" },
-      selectField("approval-status", "approval-status", t("review.status"), ap.status, APPROVAL_STATUSES.map((s) => [s, statusLabel(s)]), chooseApprovalStatus),
+      selectField("approval-status", t("review.status"), ap.status, APPROVAL_STATUSES.map((s) => [s, statusLabel(s)]), chooseApprovalStatus),
       h("button", { type: "button", class: "btn btn-ghost rv-refresh", id: "approval-refresh", "data-testid": "approval-refresh", disabled: ap.loading, onclick: () => { Object.assign(ap, { notice: null, results: null, itemErrors: new Map() }); loadApprovalQueue(false); } }, t("review.refresh")),
     ),
   );
@@ -1343,17 +1267,18 @@ function renderBatchBar(selectableItems) {
   if (ap.batch && ap.batch.open) {
     const b = ap.batch;
     bar.append(
-      h(
-        "form",
-        { class: "rv-form rv-form-danger", "data-testid": "approval-batch-form", "aria-labelledby": "approval-batch-title", novalidate: true, onsubmit: submitBatchReject },
-        h("h3", { id: "approval-batch-title" }, t("approval.form.batch", { n })),
-        reasonField(b, { id: "approval-reason", testid: "approval-reason", label: t("approval.reason"), error: b.error }),
-        h(
-          "div",
-          { class: "form-actions" },
-          h("button", { type: "submit", class: "btn btn-danger", "data-testid": "approval-confirm", disabled: b.busy || !n, "aria-busy": b.busy ? "true" : null }, b.busy ? t("approval.batchBusy") : t("approval.confirm")),
-          h("button", { type: "button", class: "btn btn-ghost", "data-testid": "approval-cancel", disabled: b.busy, onclick: () => closeForms("approval-batch-reject") }, t("review.cancel")),
-        ),
+      confirmForm(
+        {
+          class: "rv-form rv-form-danger",
+          testid: "approval-batch-form",
+          titleId: "approval-batch-title",
+          title: t("approval.form.batch", { n }),
+          onsubmit: submitBatchReject,
+          busy: b.busy,
+          confirm: { label: b.busy ? t("approval.batchBusy") : t("approval.confirm"), testid: "approval-confirm", disabled: !n },
+          cancel: { label: t("common.cancel"), testid: "approval-cancel", onclick: () => closeForms("approval-batch-reject") },
+        },
+        reasonField(b, { id: "approval-reason", label: t("approval.reason"), error: b.error }),
       ),
     );
   }
@@ -1427,28 +1352,24 @@ function renderApprovalItem(app) {
     );
   }
   if (form) {
-    const titleId = `approval-form-title-${app.id}`;
     li.append(
-      h(
-        "form",
-        { class: "rv-form rv-form-danger", "data-testid": "approval-reason-form", "aria-labelledby": titleId, novalidate: true, onsubmit: (e) => submitRejectForm(e, app) },
-        h("h3", { id: titleId }, t("approval.form.one", { name })),
-        reasonField(form, { id: "approval-reason", testid: "approval-reason", label: t("approval.reason"), error: form.error }),
+      confirmForm(
+        {
+          class: "rv-form rv-form-danger",
+          testid: "approval-reason-form",
+          titleId: `approval-form-title-${app.id}`,
+          title: t("approval.form.one", { name }),
+          onsubmit: (e) => submitRejectForm(e, app),
+          busy,
+          confirm: { label: busy ? t("review.busy") : t("approval.confirm"), testid: "approval-confirm" },
+          cancel: { label: t("common.cancel"), testid: "approval-cancel", onclick: () => closeForms(`approval-${app.id}-reject`) },
+        },
+        reasonField(form, { id: "approval-reason", label: t("approval.reason"), error: form.error }),
         form.apiError ? errorBox(form.apiError, "approval-form-error", `approval-form-error-${app.id}`) : null,
-        h(
-          "div",
-          { class: "form-actions" },
-          h("button", { type: "submit", class: "btn btn-danger", "data-testid": "approval-confirm", disabled: busy, "aria-busy": busy ? "true" : null }, busy ? t("review.busy") : t("approval.confirm")),
-          h("button", { type: "button", class: "btn btn-ghost", "data-testid": "approval-cancel", disabled: busy, onclick: () => closeForms(`approval-${app.id}-reject`) }, t("review.cancel")),
-        ),
       ),
     );
   }
-  if (err) {
-    const box = errorBox(err, "approval-item-error", `approval-item-error-${app.id}`);
-    if (err.status === 409 || err.status === 404) box.append(h("p", { class: "small" }, t("review.stale")));
-    li.append(box);
-  }
+  if (err) li.append(itemErrorBox(err, "approval-item-error", `approval-item-error-${app.id}`));
   return li;
 }
 
@@ -1474,7 +1395,7 @@ async function enterDetail(params) {
     if (seq === detail.seq) detail.loading = false;
     rerender();
   }
-  if (seq === detail.seq && detail.app) focusSoon("review-detail-title");
+  if (seq === detail.seq && detail.app) focusId("review-detail-title");
 }
 
 function backLink() {
