@@ -10,7 +10,18 @@ from typing import Any
 
 from chalice import Chalice
 
-from chalicelib.api import calendar, catalog, container, enrollment, notify, roster, system, tenants, web
+from chalicelib.api import (
+    calendar,
+    catalog,
+    container,
+    enrollment,
+    notify,
+    roster,
+    system,
+    tenants,
+    timetable,
+    web,
+)
 from chalicelib.core.config import Settings
 
 app = Chalice(app_name="kehou")
@@ -21,6 +32,7 @@ app.register_blueprint(calendar.bp)
 app.register_blueprint(catalog.bp)
 app.register_blueprint(enrollment.bp)
 app.register_blueprint(notify.bp)
+app.register_blueprint(timetable.bp)
 app.register_blueprint(web.bp)
 
 

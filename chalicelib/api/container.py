@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from chalicelib.roster.calendar.services import CalendarService
     from chalicelib.roster.services import RosterService
     from chalicelib.tenants.services import TenantsService
+    from chalicelib.timetable.services import TimetableService
 
 
 @dataclass
@@ -151,6 +152,20 @@ class Container:
 
         return EnrollmentService(
             self.data.connection, self.clock, self._after_commit(), self.vault, self.roster, self.catalog
+        )
+
+    @cached_property
+    def timetable(self) -> TimetableService:
+        from chalicelib.timetable.services import TimetableService
+
+        return TimetableService(
+            self.data.connection,
+            self.clock,
+            self._after_commit(),
+            self.tenants,
+            self.calendar,
+            self.roster,
+            self.catalog,
         )
 
     @cached_property

@@ -224,6 +224,24 @@ MESSAGES.update(
 )
 
 
+# -- timetable (课表, issue 4) ----------------------------------------------------------------------
+MESSAGES.update(
+    {
+        "service_times_invalid": {
+            "zh-CN": "课后服务时间不符合规定（周一至周五，每天至少 2 个课时，结束不早于下班后半小时），"
+            "请按 details 修改。",
+            "en": "The service times break the rules (Monday to Friday, at least 2 periods a day, ending 30 "
+            "minutes after the working day at the earliest); see details.",
+        },
+        "venue_name_taken": {"zh-CN": "本校已有同名场地。", "en": "The school already has a venue with this name."},
+        "class_has_classroom": {
+            "zh-CN": "该班级已有本班教室（每个班只有一个本班教室）。",
+            "en": "The class already has its own classroom (a class has one).",
+        },
+    }
+)
+
+
 # -- field-level validation details (pydantic error types; api/routing.py fills {placeholders}) ----
 MESSAGES.update(
     {

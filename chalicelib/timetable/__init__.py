@@ -1,6 +1,6 @@
 """Timetable (课表): the 5+2 week of every class, who is where with whom, and why (R5-R9, R13).
 
-Pure domain, no I/O, no Chalice. Layout:
+The engine is pure domain, no I/O, no Chalice. Layout:
 
 - :mod:`.inputs` what a timetable is built from (settings, classes, venues, adults, activities, minima);
 - :mod:`.timetable` the week itself (cells), a value object;
@@ -11,6 +11,13 @@ Pure domain, no I/O, no Chalice. Layout:
 - :mod:`.model` / :mod:`.generator` the CP-SAT model and :func:`generate`;
 - :mod:`.views` itineraries, adults' and venues' weeks, staff periods (R13);
 - :mod:`.samples` a plausible school for tests, the bench and seed data.
+
+Beside it, the stored inputs (PynamoDB, still no Chalice; imported only by the API's container):
+
+- :mod:`.models` / :mod:`.schemas` / :mod:`.policy` / :mod:`.services` settings, venues and adults;
+- :mod:`.periods` stored settings to the engine's :class:`SchoolSettings` (defaults, R5), pure;
+- :mod:`.mapping` a school's records to :class:`TimetableInputs` with every problem listed, pure;
+- :mod:`.assembler` reads the records (this context, roster, calendar, catalog) and runs the pre-checks.
 
 Importing this package does not import OR-Tools (about half a second with pandas and numpy): the
 request path validates edits and reads views; only the generation job pays for the solver, through

@@ -1,7 +1,8 @@
 """Every sentence the timetable engine says to a principal, zh-CN first with English available.
 
 One catalog, like :mod:`chalicelib.core.i18n`, so the wording can be reviewed in one place. Keys are
-the stable codes of rules (:mod:`.rules`) and of explanations (:mod:`.explain`); placeholders are
+the stable codes of rules (:mod:`.rules`), of explanations (:mod:`.explain`) and of problems found
+while loading the inputs from the school's records (:mod:`.mapping`); placeholders are
 filled by :func:`render` from a :class:`Violation`'s fields and params.
 """
 
@@ -204,6 +205,54 @@ MESSAGES: dict[str, Template] = {
         "zh-CN": "{slot}：{grade}各班安排同一类活动（按年级错峰）。",
         "en": "{slot}: the classes of {grade} take the same kind of activity (staggered by grade).",
     },
+    # -- loading the inputs from the school's records (mapping.py) -----------------------------------
+    "no_classes": {
+        "zh-CN": "本校花名册中还没有班级。",
+        "en": "The school's roster has no classes yet.",
+    },
+    "class_without_classroom": {
+        "zh-CN": "{count} 个班没有本班教室：{classes}。请在场地中登记教室，并把这些班设为其所属班级。",
+        "en": "{count} class(es) have no classroom of their own: {classes}. Register classroom venues and "
+        "list these classes as their home classes.",
+    },
+    "no_published_program": {
+        "zh-CN": "{term}还没有公示课后服务方案，没有可排的活动。",
+        "en": "{term} has no published program (公示) yet, so there are no activities to place.",
+    },
+    "provider_without_adults": {
+        "zh-CN": "活动“{activity}”由{provider}开设，但成人名单中还没有该机构的人员。",
+        "en": "“{activity}” is run by {provider}, but no adult of that provider is listed yet.",
+    },
+    "staff_unknown": {
+        "zh-CN": "方案中活动“{activity}”的指导人员{staff}不在成人名单中（按姓名对应），只安排名单中已有的指导人员。",
+        "en": "The program names {staff} to lead “{activity}”, but no adult has that name; only the named "
+        "adults who are listed will lead it.",
+    },
+    "staff_none_known": {
+        "zh-CN": "方案中活动“{activity}”的指导人员{staff}都不在成人名单中（按姓名对应），"
+        "将由任何能带{category}的成人指导。",
+        "en": "None of the people the program names to lead “{activity}” ({staff}) is among the adults; "
+        "any adult able to lead {category} may lead it.",
+    },
+    "staff_ambiguous": {
+        "zh-CN": "成人名单中有 {count} 人名为{name}，活动“{activity}”可由其中任何一位指导。",
+        "en": "{count} adults are called {name}; any of them may lead “{activity}”.",
+    },
+    "activity_monday_only": {
+        "zh-CN": "活动“{activity}”只在周一开设，而周一两个课时都是自主作业（R9），不会排入课表。",
+        "en": "“{activity}” is offered on Monday only, when both periods are supervised homework (R9); "
+        "it will not be placed.",
+    },
+    "activity_monday": {
+        "zh-CN": "活动“{activity}”在方案中含周一；周一两个课时都是自主作业（R9），只在{days}排入。",
+        "en": "“{activity}” is offered on Monday too; on Monday both periods are supervised homework (R9), "
+        "so it is placed on {days} only.",
+    },
+    "activity_period_one": {
+        "zh-CN": "活动“{activity}”在方案中为第1课时；第1课时是自主作业（R9），活动排在第2课时。",
+        "en": "“{activity}” is listed in period 1, which is supervised homework (R9); activities are placed "
+        "in period 2.",
+    },
     "no_solution_in_time": {
         "zh-CN": "在 {seconds} 秒内没有找到课表，也未能证明无解；请延长时限或放宽要求后重试。",
         "en": "No timetable was found within {seconds} s, and none was proved impossible; allow more time or "
@@ -263,6 +312,7 @@ _LOCALIZERS: dict[str, Callable[[object, Locale], str]] = {
     ),
     "venues": lambda v, loc: join(str(v).split(NAMES), loc),
     "classes": lambda v, loc: join(str(v).split(NAMES), loc),
+    "staff": lambda v, loc: join(str(v).split(NAMES), loc),
     "problem": lambda v, loc: _PROBLEMS[str(v)][loc],
     "thing": lambda v, loc: _THINGS[str(v)][loc],
     "rule": lambda v, loc: RULE_TITLES[str(v)][loc],

@@ -99,12 +99,16 @@ def two_afternoon_periods(t: Timetable, inputs: TimetableInputs) -> list[Violati
 
 def ends_after_work(t: Timetable, inputs: TimetableInputs) -> list[Violation]:
     work_end = inputs.settings.working_day_ends_at
-    earliest = (dt.datetime.combine(dt.date(2000, 1, 3), work_end) + SERVICE_END_MARGIN).time()
+    start = dt.datetime.combine(dt.date(2000, 1, 3), work_end)
+    earliest_at = start + SERVICE_END_MARGIN
+    earliest = earliest_at.time()
     out = []
     for d in inputs.settings.weekdays():
         periods = inputs.settings.periods(d)
         ends = max((p.ends_at for p in periods), default=None)
-        if ends is not None and ends < earliest:
+        # Compared as datetimes on one day: a working day ending after 23:30 leaves no time of that day late
+        # enough (comparing times alone would wrap past midnight and let any end pass).
+        if ends is not None and dt.datetime.combine(start.date(), ends) < earliest_at:
             params: Params = {"ends": _hhmm(ends), "work_end": _hhmm(work_end), "earliest": _hhmm(earliest)}
             out.append(Violation("ends_after_work", weekday=d, params=params))
     return out

@@ -8,6 +8,7 @@ there is no tutoring category, so nothing placed here can be group tutoring (R8)
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal, get_args
 
 from chalicelib.enrollment.catalog.vocabulary import CATEGORIES, Locale, grade_label, label
@@ -17,6 +18,7 @@ __all__ = [
     "ACTIVITY_PERIOD",
     "ADULT_KINDS",
     "ANY_ACTIVITY",
+    "DEFAULT_VENUE_TYPES",
     "HOMEWORK",
     "SKILLS",
     "VENUE_TYPES",
@@ -27,6 +29,7 @@ __all__ = [
     "category_label",
     "day_label",
     "grade_label",
+    "name_key",
     "period_label",
     "slot_label",
 ]
@@ -61,6 +64,18 @@ ACTIVITY_PERIOD = 2  # R9: Tuesday to Friday, period 2 is the specialty / readin
 # help, which belongs to the homework periods. Computed from the catalog so a new category appears here.
 ACTIVITY_CATEGORIES: frozenset[str] = frozenset(CATEGORIES) - {"homework_help"}
 
+# Where an activity of each category usually takes place, preferred first (四(三)): used when the
+# program's free-text venue (场地) names no registered venue. "classroom" means the class's own or a spare one.
+DEFAULT_VENUE_TYPES: dict[str, tuple[VenueType, ...]] = {
+    "reading": ("library", "reading_room", "classroom"),
+    "sports": ("playground", "gym"),
+    "arts": ("function_room", "classroom"),
+    "science_technology": ("lab", "classroom"),
+    "traditional_culture": ("function_room", "classroom"),
+    "other_enrichment": ("function_room", "classroom"),
+    "homework_help": ("classroom",),
+}
+
 # What an adult can lead: supervising homework, or an activity category.
 Skill = Literal[
     "homework", "reading", "sports", "arts", "science_technology", "traditional_culture", "other_enrichment"
@@ -76,6 +91,12 @@ _DAYS = {
     6: {"zh-CN": "周六", "en": "Saturday"},
     7: {"zh-CN": "周日", "en": "Sunday"},
 }
+
+
+def name_key(name: str) -> str:
+    """How two names of a venue or a person are compared: NFKC (full-width letters and digits become
+    ASCII), case and runs of spaces ignored, so 「三年级２班 教室」 and 「三年级2班教室」 do not both exist."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def day_label(weekday: int, locale: Locale) -> str:

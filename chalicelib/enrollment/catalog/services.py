@@ -307,6 +307,11 @@ class CatalogService:
             self._calendar.require_term(school_id, term_id)
         return page
 
+    def existing_providers(self, school_id: str, provider_ids: list[str]) -> set[str]:
+        """For other contexts, after their own authorization (e.g. the timetable's provider staff):
+        which of ``provider_ids`` are providers of this school, whatever their status (one BatchGetItem)."""
+        return set(_load_providers(school_id, [pid for pid in provider_ids if is_id(pid)]))
+
     def public_program(self, school_id: str, term_id: str | None) -> PublicProgram:
         """The published program anyone may read (公示); 404 when none, or the school is not active."""
         return read_public(school_id, term_id)
