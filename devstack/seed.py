@@ -204,6 +204,7 @@ def seed_first_school(container: Any) -> dict[str, int]:
         provider = shop.change_provider_status(
             admin, S1, provider.provider_id, catalog.ProviderStatusChange(status="approved", reason="资质审核通过")
         )
+    made["timetable"] = seed_timetable_inputs(container, admin, provider.provider_id)
     draft = shop.get_draft(admin, S1, TERM_S1)
     if draft["version"] == 0:
         shop.save_draft(
@@ -212,6 +213,36 @@ def seed_first_school(container: Any) -> dict[str, int]:
         shop.publish(admin, S1, TERM_S1)
         made["programs"] = 1
     return made
+
+
+def seed_timetable_inputs(container: Any, admin: Principal, provider_id: str) -> int:
+    """Venues and adults for the first school, so its timetable readiness check passes (once)."""
+    from chalicelib.timetable import schemas as tt
+
+    service = container.timetable
+    if service.list_venues(admin, S1, 1, None).items:
+        return 0
+    classes = {c.name: c.class_id for c in container.roster.list_classes(admin, S1, 100, None).items}
+    venues: list[dict[str, Any]] = [
+        {"name": f"{name}教室", "type": "classroom", "capacity": 1, "home_class_ids": [class_id]}
+        for name, class_id in sorted(classes.items())
+    ]
+    venues += [
+        {"name": "操场", "type": "playground", "capacity": 4},
+        {"name": "图书馆", "type": "library", "capacity": 2},
+    ]
+    for v in venues:
+        service.create_venue(admin, S1, tt.VenueCreate.model_validate(v))
+    adults: list[dict[str, Any]] = [
+        {"name": "李老师", "kind": "teacher", "account_sub": "seed-s1-teacher", "skills": ["homework", "reading"]},
+        {"name": "周老师", "kind": "teacher", "skills": ["homework", "reading"]},
+        {"name": "孙老师", "kind": "teacher", "skills": ["homework", "arts"]},
+        {"name": "王校长", "kind": "cadre", "account_sub": "seed-s1-principal", "skills": ["homework", "sports"]},
+        {"name": "赵教练", "kind": "provider_staff", "provider_id": provider_id, "skills": ["sports"]},
+    ]
+    for a in adults:
+        service.create_adult(admin, S1, tt.AdultCreate.model_validate(a))
+    return len(venues) + len(adults)
 
 
 def _program(provider_id: str) -> dict[str, Any]:
@@ -240,13 +271,13 @@ def _program(provider_id: str) -> dict[str, Any]:
                 "category": "reading",
                 "provider": "school",
                 "grades": [3, 4, 5],
-                "weekdays": [2, 4],
+                "weekdays": [2, 3, 4, 5],
                 "period": 2,
                 "venue": "图书馆",
                 "capacity": 30,
                 "fee_fen": 0,
                 "fee_basis": "free",
-                "staff": ["周老师"],
+                "staff": ["周老师", "李老师"],
                 "description": "书香校园，海量阅读",
             },
             {
