@@ -1,7 +1,8 @@
 """The notifier Lambda's body: domain events that EventBridge put on an SQS queue, one message each.
 
 In AWS an event travels: outbox item → table stream → ``outbox_dispatcher`` → the Kehou bus → a rule
-(``source: kehou.enrollment``) → the notify queue → this consumer → ``Container.handle_event``. Locally
+(``source: kehou.enrollment``, and ``kehou.timetable`` with detail-type ``TimetablePublished``; see
+``infra/stacks/notifier.py``) → the notify queue → this consumer → ``Container.handle_event``. Locally
 the outbox dispatcher calls ``handle_event`` itself (DESIGN §6), so this module only runs in AWS and in
 its tests.
 
@@ -11,6 +12,10 @@ A message is reported failed, in the SQS partial batch response (``ReportBatchIt
 * the handler raises, or
 * a channel the notice owes (e-mail, SMS) is not ``sent`` (nor ``skipped``) afterwards: ``failed``, or
   still ``pending``/``sending`` because another receiver of the same message holds the claim.
+
+A ``TimetablePublished`` message notifies many guardians: it is failed when any of their notices owes a
+channel, or some guardian's notice is not written yet (``inbox``: an error, or the fan-out's time
+budget ran out).
 
 Only those messages come back, after the queue's visibility timeout; after ``maxReceiveCount`` receives
 SQS moves them to the dead-letter queue. Redelivery is safe: notify writes one notice per (event,
@@ -36,14 +41,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.core.logging import logger
 
-from .models import FAILED, PENDING, SENDING
-from .services import HandleResult
+from .results import OWED, FanOutResult, HandleResult
 
 # (source, detail_type, detail) -> whatever the consumer of that source returns; for kehou.enrollment
-# that is notify's HandleResult (or None for events that notify nobody).
+# that is notify's HandleResult, for kehou.timetable's TimetablePublished a FanOutResult (or None for
+# events that notify nobody).
 EventHandler = Callable[[str, str, dict[str, Any]], object]
 
-OWED = frozenset({PENDING, SENDING, FAILED})
+__all__ = ["OWED", "BusEvent", "DeliveryIncomplete", "MalformedMessage", "NotifyConsumer", "owed_channels"]
 
 
 class MalformedMessage(ValueError):
@@ -84,9 +89,13 @@ class BusEvent:
 
 
 def owed_channels(result: object) -> list[str]:
-    """Channels a notice still owes after handling: anything but ``sent`` or ``skipped``."""
-    if isinstance(result, HandleResult):
-        return [channel for channel, status in result.delivery.items() if status in OWED]
+    """Channels a notice still owes after handling: anything but ``sent`` or ``skipped``.
+
+    For a fan-out, the channels any of its guardians' notices owe, and ``inbox`` when some guardian's
+    notice is not written yet (an error, or the time budget ran out before reaching them).
+    """
+    if isinstance(result, (HandleResult, FanOutResult)):
+        return result.owed
     return []
 
 

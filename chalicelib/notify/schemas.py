@@ -45,7 +45,7 @@ class InboxQuery(Strict):
 
 class NoticeView(BaseModel):
     id: str = Field(description="Opaque notice id")
-    type: str = Field(description="The enrollment event, e.g. ApplicationReturned")
+    type: str = Field(description="The domain event, e.g. ApplicationReturned or TimetablePublished")
     code: str = Field(description="Message code, e.g. application_returned")
     params: dict[str, Any]
     title: str = Field(description="In the Accept-Language locale (zh-CN default)")

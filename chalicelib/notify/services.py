@@ -1,14 +1,15 @@
-"""Notify use cases: turn enrollment events into notices, keep contacts, serve the inbox.
+"""Notify use cases: turn domain events into notices, keep contacts, serve the inbox.
 
 ``handle`` is what the notifier Lambda (and, locally, the outbox dispatcher) calls for every
-``kehou.enrollment`` event. It is idempotent per (event, guardian): the notice is written once,
-and e-mail/SMS go out only for channels not yet sent, so replaying an event retries what failed.
+``kehou.enrollment`` event, ``handle_timetable`` for ``kehou.timetable``'s ``TimetablePublished``
+(one notice per guardian of the changed classes, :mod:`.fanout`). Both are idempotent per (event,
+guardian): the notice is written once, and e-mail/SMS go out only for channels not yet sent, so
+replaying an event retries what failed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -20,27 +21,17 @@ from chalicelib.core.logging import logger
 from chalicelib.core.pagination import Page
 from chalicelib.core.vault import PersonalDataVault
 
-from . import events
+from . import events, timetable
 from .channels import Mailer, SesMailer, SnsTexter, Texter
 from .contacts import ContactBook
 from .delivery import Deliverer
+from .fanout import DEFAULT_BUDGET_SECONDS, RecipientFinder, TimetableFanOut
 from .inbox import Inbox
 from .models import Notice
+from .results import FanOutResult, HandleResult
 from .schemas import ContactUpdate
 
-__all__ = ["HandleResult", "NotifyService", "SesMailer", "SnsTexter"]
-
-
-@dataclass(frozen=True)
-class HandleResult:
-    notice_id: str
-    created: bool  # False: a duplicate or replay, which only retried unsent channels
-    delivery: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> list[str]:
-        """Channels that failed: the notifier Lambda raises on these so SQS redelivers (a replay)."""
-        return [c for c, s in self.delivery.items() if s == "failed"]
+__all__ = ["FanOutResult", "HandleResult", "NotifyService", "SesMailer", "SnsTexter"]
 
 
 class NotifyService:
@@ -51,10 +42,17 @@ class NotifyService:
         vault: PersonalDataVault,
         mailer: Mailer,
         texter: Texter,
+        recipients: RecipientFinder | None = None,
+        fanout_budget_seconds: float = DEFAULT_BUDGET_SECONDS,
     ):
+        """``recipients`` finds a term's active enrolments in some classes; by default the enrolment
+        context's read (:func:`chalicelib.enrollment.recipients.guardians_of_active`)."""
         self._inbox = Inbox(connection, clock)
         self._contacts = ContactBook(clock, vault)
         self._deliverer = Deliverer(clock, vault, mailer, texter)
+        self._timetable = TimetableFanOut(
+            self._inbox, self._contacts, self._deliverer, recipients or _active_enrolments, fanout_budget_seconds
+        )
 
     # -- events ------------------------------------------------------------------------------
 
@@ -72,6 +70,16 @@ class NotifyService:
         notice, created = self._inbox.create(event, contact)
         delivery = self._deliverer.deliver(notice, contact)
         return HandleResult(notice.notice_id, created, delivery)
+
+    def handle_timetable(self, detail_type: str, detail: dict[str, Any]) -> FanOutResult | None:
+        """Notify the guardians whose children's days changed in a published timetable version.
+
+        None for other timetable events (they notify nobody) and for a malformed detail (logged).
+        """
+        if detail_type != timetable.PUBLISHED:
+            logger.info("event type ignored by notify", extra={"detail_type": detail_type})
+            return None
+        return self._timetable.handle(detail)
 
     # -- contacts ----------------------------------------------------------------------------
 
@@ -92,3 +100,10 @@ class NotifyService:
     def mark_read(self, p: Principal, school_id: str, notice_id: str) -> Notice:
         authz.require_member(p, school_id, Role.GUARDIAN)
         return self._inbox.mark_read(school_id, p.sub, notice_id)
+
+
+def _active_enrolments(school_id: str, term_id: str, class_ids: Sequence[str]) -> Iterable[timetable.Enrolment]:
+    # Imported on first use: the notifier needs the enrolment models only for timetable events.
+    from chalicelib.enrollment.recipients import guardians_of_active
+
+    return guardians_of_active(school_id, term_id, class_ids)

@@ -2,13 +2,16 @@
 
 A notice stores only its message code and parameters (ids, a position, the school's reason), never a
 rendered text: the guardian's inbox shows it in the language the app asks for, and e-mail and SMS
-go out in the language the guardian chose for their contact. Enrollment events carry no names, so
-the texts speak of "your application" and "your child".
+go out in the language the guardian chose for their contact. Enrollment and timetable events carry
+no names, so the texts speak of "your application" and "your child".
+
+A few texts have fields (``{weekdays}``, ``{children}``) filled from the notice's parameters by
+:data:`FIELDS`, in the reader's language; the parameters themselves stay ids and numbers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +85,26 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "zh-CN": ("活动已退选", "孩子已退出您选择的一项课后活动。"),
         "en": ("Activity dropped", "Your child no longer takes part in one of the activities you chose."),
     },
+    "timetable_published": {
+        "zh-CN": ("课表已发布", "课表已发布：本学期课后服务课表已发布，请查看孩子的课表。"),
+        "en": (
+            "Timetable published",
+            "Timetable published: this term's after-school timetable is out; please check the timetable of {children}.",
+        ),
+    },
+    "timetable_changed": {
+        "zh-CN": ("课表已更新", "课表已更新：{children}{weekdays}的课后服务安排有变化，请查看孩子的课表。"),
+        "en": (
+            "Timetable updated",
+            "Timetable updated: the after-school schedule of {children} has changed on {weekdays}; "
+            "please check the timetable.",
+        ),
+    },
+}
+
+WEEKDAY_NAMES = {
+    "zh-CN": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
 
 # Sentences appended when the event carries the parameter, in this order.
@@ -93,6 +116,38 @@ SMS_SIGNATURE = {"zh-CN": "【课后服务】", "en": "[Kehou] "}
 EMAIL_FOOTER = {
     "zh-CN": "此邮件由课后服务系统自动发送，请勿直接回复。",
     "en": "This e-mail was sent automatically by the after-school service; please do not reply.",
+}
+
+
+def weekdays_text(days: Any, lang: str) -> str:
+    """ISO weekdays as words: 周二、周四 / Tuesday and Thursday (unknown values are left out)."""
+    names = [WEEKDAY_NAMES[lang][d - 1] for d in days or () if isinstance(d, int) and 1 <= d <= 7]
+    if lang == "zh-CN":
+        return "、".join(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def children_text(children: Any, lang: str) -> str:
+    """Who the notice is about, without names (events carry none): 您的孩子 / your 2 children."""
+    n = len(children) if isinstance(children, list) else 1
+    if lang == "zh-CN":
+        return "您的孩子" if n <= 1 else f"您的{n}个孩子"
+    return "your child" if n <= 1 else f"your {n} children"
+
+
+def _timetable_fields(params: Mapping[str, Any], lang: str) -> dict[str, str]:
+    return {
+        "children": children_text(params.get("children"), lang),
+        "weekdays": weekdays_text(params.get("weekdays"), lang),
+    }
+
+
+# code -> the values of the fields its texts have; a code not listed has none (its text is fixed).
+FIELDS: dict[str, Callable[[Mapping[str, Any], str], dict[str, str]]] = {
+    "timetable_published": _timetable_fields,
+    "timetable_changed": _timetable_fields,
 }
 
 
@@ -110,6 +165,9 @@ def render(code: str, params: Mapping[str, Any], locale: str) -> Rendered:
     """The notice in ``locale`` (zh-CN for anything else). Parameters are values, never format strings."""
     lang = locale_of(locale)
     title, body = TEMPLATES[code][lang]
+    fields = FIELDS.get(code)
+    if fields is not None:
+        body = body.format(**fields(params, lang))  # the values are ours (words), never the caller's text
     extras = [
         texts[lang].format(**{name: params[name]}) for name, texts in EXTRAS if params.get(name) not in (None, "")
     ]
