@@ -20,6 +20,7 @@ from chalicelib.api import (
     system,
     tenants,
     timetable,
+    timetable_plans,
     web,
 )
 from chalicelib.core.config import Settings
@@ -33,6 +34,7 @@ app.register_blueprint(catalog.bp)
 app.register_blueprint(enrollment.bp)
 app.register_blueprint(notify.bp)
 app.register_blueprint(timetable.bp)
+app.register_blueprint(timetable_plans.bp)
 app.register_blueprint(web.bp)
 
 

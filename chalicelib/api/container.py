@@ -24,7 +24,13 @@ if TYPE_CHECKING:
     from chalicelib.roster.calendar.services import CalendarService
     from chalicelib.roster.services import RosterService
     from chalicelib.tenants.services import TenantsService
+    from chalicelib.timetable.generation_jobs import GenerationJobs
+    from chalicelib.timetable.plans import TimetablePlans
     from chalicelib.timetable.services import TimetableService
+    from chalicelib.timetable.worker import GenerationRunner
+
+
+GENERATION_REQUESTED = ("kehou.timetable", "TimetableGenerationRequested")  # see timetable/worker.py
 
 
 @dataclass
@@ -100,16 +106,31 @@ class Container:
         return OutboxDispatcher(self.events, self._deliver_locally if self.drain_inline else None)
 
     def _deliver_locally(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+        if (source, detail_type) == GENERATION_REQUESTED:
+            # In AWS its own rule feeds the generator Lambda (chalicelib/timetable/worker.py); here a
+            # background thread runs it, so the request that queued it answers at once.
+            self.generation_runner.submit(detail)
+            return
         self.handle_event(source, detail_type, detail)
+
+    @cached_property
+    def generation_runner(self) -> GenerationRunner:
+        from chalicelib.timetable.worker import GenerationRunner
+
+        return GenerationRunner(self.timetable_jobs, self.data)
 
     def handle_event(self, source: str, detail_type: str, detail: dict[str, Any]) -> object:
         """Consumers of domain events: in AWS an EventBridge rule → SQS → this, in the notifier Lambda.
 
-        Returns the consumer's result (notify's ``HandleResult``), from which the notifier Lambda
-        tells a message whose e-mail or SMS failed and has SQS redeliver it; the local drain ignores it.
+        Returns the consumer's result (notify's ``HandleResult``, or ``FanOutResult`` for a timetable
+        publication's many guardians), from which the notifier Lambda tells a message whose e-mail or
+        SMS failed and has SQS redeliver it; the local drain ignores it.
         """
         if source == "kehou.enrollment":
             return self.notify.handle(detail_type, detail)
+        if source == "kehou.timetable" and detail_type == "TimetablePublished":
+            # Guardians of the term's active enrolments in the changed classes (notify/fanout.py).
+            return self.notify.handle_timetable(detail_type, detail)
         return None
 
     @cached_property
@@ -166,6 +187,27 @@ class Container:
             self.calendar,
             self.roster,
             self.catalog,
+        )
+
+    @cached_property
+    def timetable_jobs(self) -> GenerationJobs:
+        from chalicelib.timetable.generation_jobs import GenerationJobs
+
+        return GenerationJobs(self.data.connection, self.clock, self._after_commit(), self.timetable.assembler)
+
+    @cached_property
+    def timetable_plans(self) -> TimetablePlans:
+        from chalicelib.timetable.plans import TimetablePlans
+
+        t = self.timetable
+        return TimetablePlans(
+            self.data.connection,
+            self.clock,
+            self._after_commit(),
+            t.assembler,
+            self.timetable_jobs,
+            self.roster,
+            self.calendar,
         )
 
     @cached_property

@@ -7,6 +7,7 @@ handler, and turn domain errors into ``{"error": {...}}`` JSON in the caller's l
 
 from __future__ import annotations
 
+import collections
 import importlib
 import json
 import re
@@ -210,11 +211,21 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
 
 
 def error_response(err: DomainError, locale: str, status: int | None = None) -> Response:
-    body: dict[str, Any] = {"code": err.code, "message": i18n.message(err.code, locale)}
+    body: dict[str, Any] = {"code": err.code, "message": _error_message(err, locale)}
     if err.details is not None:
         body["details"] = err.details
     extra = {"WWW-Authenticate": 'Bearer error="invalid_token"'} if err.status == 401 else None
     return json_response({"error": body}, status or err.status, extra)
+
+
+def _error_message(err: DomainError, locale: str) -> str:
+    """The code's message; ``{name}`` placeholders take the error's params, a param given per locale
+    (``{"zh-CN": ..., "en": ...}``) in the caller's language (e.g. the broken timetable rule)."""
+    text = i18n.message(err.code, locale)
+    if not err.params:
+        return text
+    values = {k: v.get(locale, next(iter(v.values()))) if isinstance(v, dict) else v for k, v in err.params.items()}
+    return text.format_map(collections.defaultdict(str, values))
 
 
 ANONYMOUS = Principal(sub="anonymous")

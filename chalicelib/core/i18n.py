@@ -238,6 +238,39 @@ MESSAGES.update(
             "zh-CN": "该班级已有本班教室（每个班只有一个本班教室）。",
             "en": "The class already has its own classroom (a class has one).",
         },
+        "inputs_not_ready": {
+            "zh-CN": "排课条件不完整，无法生成课表；请先处理 details 中的问题。",
+            "en": "The timetable's inputs are not ready; fix the problems in details first.",
+        },
+        "generation_running": {
+            "zh-CN": "本学期已有一个排课任务在进行，请等待其完成。",
+            "en": "A generation for this term is already running; wait for it to finish.",
+        },
+        "timetable_rule_broken": {
+            "zh-CN": "此修改违反排课规则：{rule}",
+            "en": "This change breaks a timetable rule: {rule}",
+        },
+        "timetable_invalid": {
+            "zh-CN": "草稿违反排课规则，不能发布；请先处理 details 中的冲突。",
+            "en": "The draft breaks timetable rules and cannot be published; resolve the conflicts in details.",
+        },
+        "nothing_to_publish": {
+            "zh-CN": "草稿与当前已发布的版本相同，无需发布。",
+            "en": "The draft is the same as the published version; there is nothing to publish.",
+        },
+        "no_draft": {
+            "zh-CN": "本学期还没有课表草稿，请先生成。",
+            "en": "This term has no draft yet; generate one first.",
+        },
+        "not_published": {"zh-CN": "本学期的课表尚未发布。", "en": "This term's timetable has not been published yet."},
+        "not_on_timetable": {
+            "zh-CN": "您的账号未关联课表中的任何人员，请联系学校教务。",
+            "en": "Your account is not linked to anyone on the timetable; ask the school office.",
+        },
+        "cell_not_found": {
+            "zh-CN": "课表中没有这个班级的这一课时。",
+            "en": "The timetable has no such period for this class.",
+        },
     }
 )
 

@@ -258,6 +258,11 @@ MESSAGES: dict[str, Template] = {
         "en": "No timetable was found within {seconds} s, and none was proved impossible; allow more time or "
         "relax a requirement.",
     },
+    "generation_failed": {
+        "zh-CN": "排课任务出错（{reason}），课表未改变；请重试，若仍失败请联系技术支持。",
+        "en": "The generation stopped with an error ({reason}); nothing was changed. Try again, and contact "
+        "support if it fails again.",
+    },
 }
 
 _PROBLEMS: dict[str, Template] = {

@@ -64,6 +64,11 @@ class TimetableService:
         self._ids = ids
         self._assembler = InputsAssembler(tenants, calendar, roster, catalog)
 
+    @property
+    def assembler(self) -> InputsAssembler:
+        """Shared with the generation jobs and the drafts (one assembler, one way to read inputs)."""
+        return self._assembler
+
     # -- settings --------------------------------------------------------------------------------
 
     def get_settings(self, p: Principal, school_id: str) -> dict[str, Any]:

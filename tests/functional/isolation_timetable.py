@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.functional.conftest import Api, World
 
-PARAMS = ("venue_id", "adult_id")
+PARAMS = ("venue_id", "adult_id", "generation_id", "weekday", "period")
 
 
 def new_venue(api: Api, w: World, **over: Any) -> dict[str, Any]:
@@ -26,5 +26,14 @@ def new_adult(api: Api, w: World, **over: Any) -> dict[str, Any]:
 
 
 def objects(api: Api, owner: World) -> dict[str, str]:
-    """A venue and an adult in ``owner``'s school, created by its school_admin."""
-    return {"venue_id": new_venue(api, owner)["id"], "adult_id": new_adult(api, owner)["id"]}
+    """A venue and an adult in ``owner``'s school, created by its school_admin; a generation id and a
+    cell's weekday and period (the school's path decides the answer: another school's term is 404)."""
+    from chalicelib.core.ids import new_id
+
+    return {
+        "venue_id": new_venue(api, owner)["id"],
+        "adult_id": new_adult(api, owner)["id"],
+        "generation_id": new_id(),
+        "weekday": "2",
+        "period": "2",
+    }

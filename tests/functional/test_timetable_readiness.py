@@ -4,7 +4,6 @@ of DynamoDB calls and no Scan."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,85 +12,13 @@ from pynamodb.connection.base import Connection
 
 from tests.functional.conftest import Api, World
 from tests.functional.isolation_roster import new_class
-from tests.functional.isolation_timetable import new_adult, new_venue
-
-PROVIDER = {
-    "name": "青苗体育",
-    "licence_number": "91110101MA01ABCD3X",
-    "contact_name": "张",
-    "contact_phone": "13800000000",
-}
-
-
-def _term(api: Api, w: World) -> str:
-    for _ in range(10):
-        year = random.randint(4000, 4900)
-        body = {"name": f"{year}秋季学期", "starts_on": f"{year}-09-01", "ends_on": f"{year + 1}-01-15"}
-        r = api.post(f"/schools/{w.school_id}/terms", body, as_=w.school_admin)
-        if r.status_code == 201:
-            return str(r.json["id"])
-    raise AssertionError("no free term")
-
-
-def _activity(**over: Any) -> dict[str, Any]:
-    return {
-        "name": "经典诵读",
-        "category": "reading",
-        "provider": "school",
-        "grades": [3],
-        "weekdays": [2, 4],
-        "period": 2,
-        "venue": "图书馆",
-        "capacity": 40,
-        "fee_fen": 0,
-        "fee_basis": "free",
-        **over,
-    }
-
-
-def _publish(api: Api, w: World, term_id: str, activities: list[dict[str, Any]]) -> None:
-    path = f"/schools/{w.school_id}/terms/{term_id}/program"
-    body = {"services": [{"kind": "care", "fee_fen": 0, "fee_basis": "free"}], "activities": activities}
-    assert api.call("PUT", path, body, as_=w.school_admin, headers={"If-Match": '"0"'}).status_code == 200
-    assert api.post(f"{path}/publish", as_=w.school_admin).status_code == 201
+from tests.functional.timetable_school import activity, new_term, publish_program, ready_school
 
 
 def _readiness(api: Api, w: World, term_id: str, **kw: Any) -> Any:
     return api.get(
         f"/schools/{w.school_id}/timetable/terms/{term_id}/readiness", as_=kw.pop("as_", w.school_admin), **kw
     )
-
-
-def _school(api: Api, w: World) -> dict[str, Any]:
-    """Two grade-3 classes with classrooms, a library and a playground, teachers, and a provider's
-    two coaches; a published program with reading (school) and sports (the provider), and homework help."""
-    classes = [new_class(api, w, grade=3, name=f"三年级{n}班") for n in (1, 2)]
-    for c in classes:
-        new_venue(api, w, name=f"{c['name']}教室", type="classroom", capacity=1, home_class_ids=[c["id"]])
-    new_venue(api, w, name="图书馆", type="library", capacity=2)
-    new_venue(api, w, name="操场", type="playground", capacity=2)
-    for name in ("周老师", "吴老师", "郑老师"):
-        new_adult(api, w, name=name, skills=["homework", "reading"])
-    r = api.post(f"/schools/{w.school_id}/providers", PROVIDER, as_=w.school_admin)
-    provider_id = r.json["id"]
-    approve = {"status": "approved", "reason": "ok"}
-    assert (
-        api.post(f"/schools/{w.school_id}/providers/{provider_id}/status", approve, as_=w.school_admin).status_code
-        == 200
-    )
-    slots = [{"weekday": 3, "periods": [2]}, {"weekday": 5, "periods": [2]}]
-    for name in ("赵教练", "钱教练"):
-        new_adult(
-            api, w, name=name, kind="provider_staff", provider_id=provider_id, skills=["sports"], availability=slots
-        )
-    term_id = _term(api, w)
-    sports = _activity(name="少儿篮球", category="sports", provider=provider_id, weekdays=[3, 5], venue="操场",
-                       fee_fen=30000, fee_basis="per_term")  # fmt: skip
-    homework = _activity(
-        name="作业辅导", category="homework_help", weekdays=[1, 2, 3, 4, 5], period=1, venue="本班教室"
-    )
-    _publish(api, w, term_id, [homework, _activity(staff=["周老师", "吴老师"]), sports])
-    return {"term_id": term_id, "classes": classes, "provider_id": provider_id}
 
 
 @pytest.fixture
@@ -112,7 +39,7 @@ def dynamo_calls() -> Iterator[list[str]]:
 
 
 def test_a_complete_school_is_ready_in_a_handful_of_reads(api: Api, world: World, dynamo_calls: list[str]) -> None:
-    school = _school(api, world)
+    school = ready_school(api, world)
     dynamo_calls.clear()
     r = _readiness(api, world, school["term_id"])
     assert r.status_code == 200, r.body
@@ -126,13 +53,13 @@ def test_a_complete_school_is_ready_in_a_handful_of_reads(api: Api, world: World
 
 
 def test_every_problem_is_listed_with_its_code_and_message(api: Api, world: World) -> None:
-    school = _school(api, world)
+    school = ready_school(api, world)
     new_class(api, world, grade=3, name="三年级3班")  # no classroom
-    term_id = _term(api, world)
-    coaching = _activity(name="棋类", category="traditional_culture", weekdays=[1], staff=["孙老师"])
-    chess = _activity(name="围棋", category="traditional_culture", weekdays=[1, 3], staff=["孙老师"], venue="棋室")
-    sports = _activity(name="足球", category="sports", provider=school["provider_id"], weekdays=[2], period=1)
-    _publish(api, world, term_id, [coaching, chess, sports])
+    term_id = new_term(api, world)
+    coaching = activity(name="棋类", category="traditional_culture", weekdays=[1], staff=["孙老师"])
+    chess = activity(name="围棋", category="traditional_culture", weekdays=[1, 3], staff=["孙老师"], venue="棋室")
+    sports = activity(name="足球", category="sports", provider=school["provider_id"], weekdays=[2], period=1)
+    publish_program(api, world, term_id, [coaching, chess, sports])
     body = _readiness(api, world, term_id).json
     assert body["ready"] is False
     codes = [(p["code"], p["severity"], p["source"]) for p in body["problems"]]
@@ -153,7 +80,7 @@ def test_every_problem_is_listed_with_its_code_and_message(api: Api, world: Worl
 
 
 def test_an_empty_school_is_not_ready(api: Api, world: World) -> None:
-    term_id = _term(api, world)
+    term_id = new_term(api, world)
     body = _readiness(api, world, term_id).json
     assert body["ready"] is False and body["program_version"] is None
     assert body["counts"] == {"classes": 0, "venues": 0, "adults": 0, "activities": 0}
@@ -162,7 +89,7 @@ def test_an_empty_school_is_not_ready(api: Api, world: World) -> None:
 
 
 def test_settings_broken_by_a_later_working_day_show_as_the_rules_codes(api: Api, world: World) -> None:
-    term_id = _term(api, world)
+    term_id = new_term(api, world)
     school = f"/schools/{world.school_id}"
     assert (
         api.patch(school, {"workday_end": "19:00"}, as_=world.school_admin, headers={"If-Match": '"1"'}).status_code
@@ -185,9 +112,9 @@ def _settings_from(api: Api, w: World) -> dict[str, Any]:
 
 
 def test_who_may_ask(api: Api, world: World, other: World) -> None:
-    term_id = _term(api, world)
+    term_id = new_term(api, world)
     assert _readiness(api, world, term_id, as_=world.guardian).status_code == 403
-    theirs = _term(api, other)
+    theirs = new_term(api, other)
     assert _readiness(api, other, theirs, as_=world.school_admin).status_code == 404
     assert _readiness(api, world, theirs).status_code == 404  # another school's term in my school's path
     assert _readiness(api, world, "01K0SEED0000000000000T0000").status_code == 404

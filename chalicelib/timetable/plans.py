@@ -1,0 +1,393 @@
+"""A term's week after generation: the draft the principal checks and edits by hand, publication of
+frozen versions, and the views everybody reads off the published one (issue 4).
+
+- The draft is checked against today's inputs (:class:`.assembler.InputsAssembler`): its violations
+  are the conflicts the principal's grid highlights, and a hand edit goes through
+  :func:`.rules.check_edit`, refused with the broken rule's message when it brings a new violation.
+- Publishing requires a draft without violations that differs from the latest version. The version
+  is written once (must not exist: two publishers cannot both be version n) with the inputs it was
+  checked against and the classes whose days changed; ``TimetablePublished`` (ids only) lets the
+  notifier tell those classes' guardians.
+- Views (a class's, an adult's, a venue's week, a child's week and day, "my week", planned staff
+  periods for R13) read the latest publication alone: one Query, names frozen with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+
+from chalicelib.core.clock import Clock, iso
+from chalicelib.core.errors import Conflict, DomainError, NotFound, ValidationFailed, VersionConflict
+from chalicelib.core.identity import Principal
+from chalicelib.core.ids import is_id
+from chalicelib.core.store import tenant_pk
+
+from . import policy, snapshot
+from .generation_jobs import GenerationJobs, violation_json
+from .inputs import TimetableInputs
+from .models import Adult as AdultItem
+from .models import read_inputs
+from .plan_models import Draft, Publication, latest_publication, publication_prefix
+from .plan_schemas import CellWrite
+from .rules import check_edit, validate
+from .timetable import Cell, Timetable
+from .views import Entry, adult_week, class_week, itinerary, staff_periods, venue_week
+from .vocabulary import Locale
+from .writes import Transaction, expected_version
+
+if TYPE_CHECKING:
+    from chalicelib.roster.calendar.services import CalendarService
+    from chalicelib.roster.services import RosterService
+
+    from .assembler import InputsAssembler
+
+Subject = Literal["class", "adult", "venue"]
+PUBLISHED = "TimetablePublished"
+VERSIONS_SHOWN = 50
+
+
+class RuleBroken(DomainError):
+    """A hand edit that breaks a rule: the message names the first broken rule, details list all."""
+
+    status, code = 422, "timetable_rule_broken"
+
+
+class TimetablePlans:
+    def __init__(
+        self,
+        connection: Callable[[], Connection],
+        clock: Clock,
+        after_commit: Callable[[], None],
+        assembler: InputsAssembler,
+        jobs: GenerationJobs,
+        roster: RosterService,
+        calendar: CalendarService,
+    ):
+        self._conn = connection
+        self._clock = clock
+        self._after_commit = after_commit
+        self._assembler = assembler
+        self._jobs = jobs
+        self._roster = roster
+        self._calendar = calendar
+
+    # -- the draft --------------------------------------------------------------------------------
+
+    def draft(self, p: Principal, school_id: str, term_id: str, locale: Locale) -> dict[str, Any]:
+        """The draft with today's inputs, its conflicts and whether it may be published (version 0 and
+        no entries before the first generation)."""
+        policy.require_reader(p, school_id)
+        inputs = self._assembler.load(p, school_id, term_id).assembly.inputs
+        draft = _load_draft(school_id, term_id)
+        return self._draft_json(school_id, term_id, draft, inputs, locale)
+
+    def edit_cell(
+        self,
+        p: Principal,
+        school_id: str,
+        term_id: str,
+        slot: tuple[str, str, str],
+        cmd: CellWrite,
+        if_match: str | None,
+        locale: Locale,
+    ) -> dict[str, Any]:
+        """Replace one cell (weekday, period, class) by hand. Refused with 422 ``timetable_rule_broken``
+        when the edit brings a violation the draft did not have; nothing is saved then."""
+        policy.require_writer(p, school_id)
+        weekday, period, class_id = _slot(slot)
+        expected = expected_version(if_match, None)
+        loaded = self._assembler.load(p, school_id, term_id)
+        draft = _load_draft(school_id, term_id)
+        if draft is None:
+            raise NotFound(code="no_draft")
+        if expected != draft.version:
+            raise VersionConflict({"current_version": draft.version})
+        timetable = draft.timetable()
+        if timetable.cell(weekday, period, class_id) is None:
+            raise NotFound(code="cell_not_found")
+        cell = Cell(weekday, period, class_id, cmd.venue_id, tuple(cmd.adult_ids), cmd.activity_id)
+        inputs = loaded.assembly.inputs
+        edited, broken = check_edit(timetable, inputs, cell)
+        if broken:
+            first = {loc: broken[0].message(loc) for loc in ("zh-CN", "en")}
+            raise RuleBroken([violation_json(v, locale) for v in broken], params={"rule": first})
+        draft.cells = snapshot.pack(edited.as_json())
+        draft.edits = int(draft.edits or 0) + 1
+        draft.updated_at, draft.updated_by = iso(self._clock.now()), p.sub
+        tx = Transaction(self._conn())
+        try:
+            with tx:
+                tx.save("draft", draft)  # version condition: a concurrent edit makes this one 409
+                detail = {"school_id": school_id, "term_id": term_id, "weekday": weekday, "period": period}
+                tx.event("TimetableDraftEdited", school_id, {**detail, "class_id": class_id}, self._clock.now())
+        except TransactWriteError as exc:
+            if "draft" in tx.failed(exc):
+                raise VersionConflict() from exc
+            raise
+        self._after_commit()
+        return self._draft_json(school_id, term_id, draft, inputs, locale)
+
+    def _draft_json(
+        self, school_id: str, term_id: str, draft: Draft | None, inputs: TimetableInputs, locale: Locale
+    ) -> dict[str, Any]:
+        timetable = draft.timetable() if draft else Timetable()
+        latest = latest_publication(school_id, term_id)
+        violations = validate(timetable, inputs) if draft else []
+        same = latest is not None and latest.timetable() == timetable
+        job = self._jobs.latest(school_id, term_id)
+        return {
+            "term_id": term_id,
+            "version": draft.version if draft else 0,
+            "based_on_generation_id": draft.based_on_generation_id if draft else None,
+            "edits": int(draft.edits or 0) if draft else 0,
+            "updated_at": draft.updated_at if draft else None,
+            "updated_by": draft.updated_by if draft else None,
+            **grid_json(timetable, inputs),
+            "violations": [violation_json(v, locale) for v in violations],
+            "publishable": draft is not None and not violations and not same,
+            "published_version": int(latest.number) if latest else None,
+            "latest_generation": self._jobs.view(job, locale) if job else None,
+        }
+
+    # -- publication ------------------------------------------------------------------------------
+
+    def publish(
+        self, p: Principal, school_id: str, term_id: str, if_match: str | None, locale: Locale
+    ) -> dict[str, Any]:
+        """Freeze the draft as the next version (If-Match: the draft's version)."""
+        policy.require_writer(p, school_id)
+        expected = expected_version(if_match, None)
+        loaded = self._assembler.load(p, school_id, term_id)
+        draft = _load_draft(school_id, term_id)
+        if draft is None:
+            raise NotFound(code="no_draft")
+        if expected != draft.version:
+            raise VersionConflict({"current_version": draft.version})
+        inputs, timetable = loaded.assembly.inputs, draft.timetable()
+        broken = validate(timetable, inputs)
+        if broken:
+            raise Conflict([violation_json(v, locale) for v in broken], code="timetable_invalid")
+        latest = latest_publication(school_id, term_id)
+        before = latest.timetable() if latest else None
+        if before == timetable:
+            raise Conflict({"version": int(latest.number) if latest else None}, code="nothing_to_publish")
+        changes = snapshot.changed_days(before, timetable)
+        number = int(latest.number) + 1 if latest else 1
+        now = self._clock.now()
+        publication = Publication(
+            *Publication.key(school_id, term_id, number),
+            tenant_id=school_id,
+            kind="Publication",
+            term_id=term_id,
+            number=number,
+            cells=draft.cells,
+            inputs=snapshot.pack(snapshot.inputs_to_json(inputs)),
+            changes=json.dumps(changes, separators=(",", ":")),
+            draft_version=draft.version,
+            published_at=iso(now),
+            published_by=p.sub,
+        )
+        tx = Transaction(self._conn())
+        try:
+            with tx:
+                tx.save("publication", publication, Publication.sk.does_not_exist())
+                tx.check("draft", Draft, Draft.key(school_id, term_id), Draft.version == draft.version)
+                tx.event(PUBLISHED, school_id, _published_detail(school_id, term_id, number, changes), now)
+        except TransactWriteError as exc:
+            if tx.failed(exc) & {"publication", "draft"}:
+                raise VersionConflict() from exc  # another publication or edit came first: re-read
+            raise
+        self._after_commit()
+        return publication_json(publication, inputs)
+
+    def published(self, p: Principal, school_id: str, term_id: str) -> dict[str, Any]:
+        policy.require_reader(p, school_id)
+        publication, inputs = _published(school_id, term_id)
+        return {**publication_json(publication, inputs), **grid_json(publication.timetable(), inputs)}
+
+    def versions(self, p: Principal, school_id: str, term_id: str) -> dict[str, Any]:
+        """Every version, newest first, without their cells (one Query)."""
+        policy.require_reader(p, school_id)
+        found = Publication.query(
+            tenant_pk(school_id),
+            Publication.sk.startswith(publication_prefix(term_id)),
+            scan_index_forward=False,
+            limit=VERSIONS_SHOWN,
+            attributes_to_get=["number", "changes", "draft_version", "published_at", "published_by", "term_id"],
+        )
+        return {"items": [publication_json(pub, None) for pub in found]}
+
+    # -- views of the published version -----------------------------------------------------------
+
+    def week(self, p: Principal, school_id: str, term_id: str, subject: Subject, subject_id: str) -> dict[str, Any]:
+        """A class's, an adult's or a venue's week (school staff)."""
+        policy.require_reader(p, school_id)
+        publication, inputs = _published(school_id, term_id)
+        timetable = publication.timetable()
+        if subject == "class" and subject_id in inputs.class_by_id:
+            entries, name = class_week(timetable, inputs, subject_id), inputs.class_name(subject_id)
+        elif subject == "adult" and subject_id in inputs.adult_by_id:
+            entries, name = adult_week(timetable, inputs, subject_id), inputs.adult_name(subject_id)
+        elif subject == "venue" and subject_id in inputs.venue_by_id:
+            entries, name = venue_week(timetable, inputs, subject_id), inputs.venue_name(subject_id)
+        else:
+            raise NotFound()
+        return _week_json(publication, inputs, subject, subject_id, name, entries)
+
+    def my_week(self, p: Principal, school_id: str, term_id: str) -> dict[str, Any]:
+        """The caller's own week: the adult whose account is the caller's (404 ``not_on_timetable``)."""
+        policy.require_reader(p, school_id)
+        adult = next((a for a in read_inputs(school_id).adults if a.account_sub == p.sub), None)
+        if adult is None:
+            raise NotFound(code="not_on_timetable")
+        publication, inputs = _published(school_id, term_id)
+        entries = adult_week(publication.timetable(), inputs, adult.adult_id)
+        return _week_json(publication, inputs, "adult", adult.adult_id, _adult_name(adult, inputs), entries)
+
+    def student_week(self, p: Principal, school_id: str, term_id: str, student_id: str) -> dict[str, Any]:
+        """A child's week, for the child's guardian or the school's staff (the roster decides who)."""
+        student = self._roster.get_student(p, school_id, student_id)
+        publication, inputs = _published(school_id, term_id)
+        class_id = str(student["class_id"])
+        entries = class_week(publication.timetable(), inputs, class_id)
+        week = _week_json(publication, inputs, "student", student_id, str(student.get("name", "")), entries)
+        return {**week, "class": {"id": class_id, "name": inputs.class_name(class_id)}}
+
+    def student_day(
+        self, p: Principal, school_id: str, term_id: str, student_id: str, day: str | None
+    ) -> dict[str, Any]:
+        """A child's afternoon on a date (today's UTC date when none is given): a make-up day runs
+        the weekday it stands for; a weekend or holiday has no service (``runs_weekday`` null)."""
+        date = _date(day) if day else self._clock.now().date()
+        student = self._roster.get_student(p, school_id, student_id)
+        publication, inputs = _published(school_id, term_id)
+        term = self._calendar.require_term(school_id, term_id)
+        class_id = str(student["class_id"])
+        entries = itinerary(publication.timetable(), inputs, class_id, date, [term.rules()])
+        from .inputs import schedule_weekday
+
+        return {
+            "term_id": term_id,
+            "version": int(publication.number),
+            "date": date.isoformat(),
+            "runs_weekday": schedule_weekday(date, [term.rules()]),
+            "student": {"id": student_id, "name": student.get("name")},
+            "class": {"id": class_id, "name": inputs.class_name(class_id)},
+            "entries": [e.as_json() for e in entries],
+        }
+
+    def staff_periods(self, p: Principal, school_id: str, term_id: str) -> dict[str, Any]:
+        """Planned periods and minutes per adult and week (R13's staff-hours record)."""
+        policy.require_writer(p, school_id)
+        publication, inputs = _published(school_id, term_id)
+        loads = staff_periods(publication.timetable(), inputs)
+        kinds = {a.id: a.kind for a in inputs.adults}
+        return {
+            "term_id": term_id,
+            "version": int(publication.number),
+            "items": [{**load.as_json(), "kind": kinds.get(load.adult_id)} for load in loads],
+        }
+
+
+def grid_json(timetable: Timetable, inputs: TimetableInputs) -> dict[str, Any]:
+    """What a page needs to draw and edit the week: periods, classes, venues, adults, activities, cells."""
+    from .views import entry
+
+    settings = snapshot.settings_to_json(inputs.settings)
+    return {
+        "days": settings["days"],
+        "classes": [{"id": c.id, "name": c.name, "grade": c.grade} for c in sorted(inputs.classes, key=_class_order)],
+        "venues": [{"id": v.id, "name": v.name, "type": v.type, "capacity": v.capacity} for v in inputs.venues],
+        "adults": [{"id": a.id, "name": a.name, "kind": a.kind, "skills": sorted(a.skills)} for a in inputs.adults],
+        "activities": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "category": a.category,
+                "grades": sorted(a.grades),
+                "venue_types": list(a.venue_types),
+                "weekdays": sorted(a.weekdays),
+            }
+            for a in inputs.activities
+        ],
+        "entries": [entry(c, inputs).as_json() for c in timetable.cells],
+    }
+
+
+def publication_json(pub: Publication, inputs: TimetableInputs | None) -> dict[str, Any]:
+    changes = pub.changes_json()
+    name = inputs.class_name if inputs else (lambda class_id: None)
+    return {
+        "term_id": pub.term_id,
+        "version": int(pub.number),
+        "published_at": pub.published_at,
+        "published_by": pub.published_by,
+        "draft_version": int(pub.draft_version),
+        "changes": [{"class_id": c, "class_name": name(c), "weekdays": days} for c, days in changes.items()],
+    }
+
+
+def _published_detail(school_id: str, term_id: str, number: int, changes: dict[str, list[int]]) -> dict[str, Any]:
+    return {
+        "school_id": school_id,
+        "term_id": term_id,
+        "version": number,
+        "previous_version": number - 1 if number > 1 else None,
+        "changes": [{"class_id": c, "weekdays": days} for c, days in changes.items()],
+    }
+
+
+def _week_json(
+    pub: Publication, inputs: TimetableInputs, kind: str, subject_id: str, name: str, entries: list[Entry]
+) -> dict[str, Any]:
+    return {
+        "term_id": pub.term_id,
+        "version": int(pub.number),
+        "subject": {"type": kind, "id": subject_id, "name": name},
+        "days": snapshot.settings_to_json(inputs.settings)["days"],
+        "entries": [e.as_json() for e in entries],
+    }
+
+
+def _published(school_id: str, term_id: str) -> tuple[Publication, TimetableInputs]:
+    publication = latest_publication(school_id, term_id) if is_id(term_id) else None
+    if publication is None:
+        raise NotFound(code="not_published")
+    return publication, snapshot.inputs_from_json(snapshot.unpack(publication.inputs))
+
+
+def _adult_name(adult: AdultItem, inputs: TimetableInputs) -> str:
+    return inputs.adult_name(adult.adult_id) if adult.adult_id in inputs.adult_by_id else str(adult.name)
+
+
+def _class_order(c: Any) -> tuple[int, str]:
+    return (c.grade, c.name)
+
+
+def _slot(slot: tuple[str, str, str]) -> tuple[int, int, str]:
+    weekday, period, class_id = slot
+    if not (weekday.isdigit() and period.isdigit() and is_id(class_id)):
+        raise NotFound(code="cell_not_found")
+    return int(weekday), int(period), class_id
+
+
+def _date(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as exc:
+        raise ValidationFailed([{"field": "date", "message": "expected YYYY-MM-DD"}]) from exc
+
+
+def _load_draft(school_id: str, term_id: str) -> Draft | None:
+    if not is_id(term_id):
+        return None
+    try:
+        return Draft.get(*Draft.key(school_id, term_id), consistent_read=True)
+    except DoesNotExist:
+        return None
