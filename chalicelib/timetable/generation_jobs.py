@@ -185,6 +185,10 @@ class GenerationJobs:
             return "missing"
         if job.finished:
             return str(job.status)  # a redelivered request: already done
+        if job.lease_until < iso(self._clock.now()):
+            # A worker that died (timeout, memory) comes back only after its lease: by then the page
+            # shows the job as expired and a newer generation may hold the term; never run it late.
+            return self._fail(job, "expired", [])
         try:
             return self._run(job)
         except Exception as exc:  # a bug or an outage: the job ends, the principal may try again

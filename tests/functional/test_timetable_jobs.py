@@ -8,8 +8,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from chalicelib.api.container import Container
 from chalicelib.core.clock import SystemClock
+from chalicelib.core.errors import Conflict
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import new_id
 from chalicelib.timetable.generation_jobs import GenerationJobs
@@ -113,9 +116,17 @@ def test_a_dead_worker_reads_as_expired_and_frees_the_term(api: Api, world: Worl
     assert (late["status"], late["failure"]["code"]) == ("failed", "expired")
     second = jobs.start(_admin(world), world.school_id, term_id)
     assert second["generation_id"] != job["generation_id"]
-    # (both finish here, so the local runner has nothing left to pick up after the test)
-    assert jobs.run(world.school_id, term_id, second["generation_id"]) == "failed"
+    # the dead job's request redelivered late is not run: it finishes as expired, the newer job's lock stays
     assert jobs.run(world.school_id, term_id, job["generation_id"]) == "failed"
+    late = jobs.get(_admin(world), world.school_id, term_id, job["generation_id"], "en")
+    assert (late["status"], late["failure"]["code"], late["finished_at"] is not None) == ("failed", "expired", True)
+    with pytest.raises(Conflict) as running:
+        jobs.start(_admin(world), world.school_id, term_id)
+    assert running.value.code == "generation_running"
+    assert running.value.details == {"generation_id": second["generation_id"]}
+    # (the second finishes here, so the local runner has nothing left to pick up after the test)
+    assert jobs.run(world.school_id, term_id, second["generation_id"]) == "failed"
+
 
 
 def test_malformed_or_unknown_requests_are_ignored(api: Api, world: World, container: Container) -> None:
