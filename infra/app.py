@@ -84,7 +84,8 @@ def synth() -> cdk.App:
     with chalice_build_dir(Path(app.outdir)) as build:
         source = snapshot_chalice_project(_REPO_ROOT, build / "project")
         mail = {key: str(value) for key in ("mail_sender", "mail_region") if (value := app.node.try_get_context(key))}
-        KehouStack(app, stage=stage, source_dir=source, **mail)
+        # The generator's image is built from the repository itself (a filtered copy, see generator.py).
+        KehouStack(app, stage=stage, source_dir=source, generator_context_dir=_REPO_ROOT, **mail)
         app.synth()
     return app
 

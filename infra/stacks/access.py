@@ -7,9 +7,14 @@
   main table (to mark outbox items as published), publishes to the bus, reports failed batches to
   the DLQ. It cannot touch the ledger or idempotency tables.
 * ``NotifyConsumerRole``: the notifier Lambda. Consumes the notify queue, reads/writes main-table
-  items (notices, their claims, unread counts, contacts), opens sealed contacts with the tenants'
-  keys (decrypt only), sends e-mail from the configured sender only (SES) and SMS (SNS). No
-  indexes, no ledger, no idempotency table, no bus.
+  items (notices, their claims, unread counts, contacts), queries ``gsi1`` (a timetable
+  publication's recipients: the term's active enrolments per class), opens sealed contacts with the
+  tenants' keys (decrypt only), sends e-mail from the configured sender only (SES) and SMS (SNS).
+  No other index, no ledger, no idempotency table, no bus.
+* ``TimetableGeneratorRole``: the generation job (``generator.py``). Reads a school's inputs and
+  writes the job, its lock and the draft: main-table items only (no index, ledger, idempotency
+  table, tenant keys, bus, mail or SMS; its outbox items reach the bus through the stream).
+  ``TimetableGeneration`` adds consuming its queue and writing its log group.
 * ``TenantScopedDataRole``: the per-request scoped credential path of DESIGN.md section 3; see
   ``infra/README.md`` for what it does and, as importantly, does not cover.
 
@@ -84,6 +89,13 @@ def grant_item_access(role: iam.IRole, table: dynamodb.ITable, *, index_names: S
             actions=[*ITEM_READ_ACTIONS, *ITEM_WRITE_ACTIONS, *TABLE_METADATA_ACTIONS],
             resources=resources,
         )
+    )
+
+
+def grant_index_query(role: iam.IRole, table: dynamodb.ITable, index_name: str) -> None:
+    """``Query`` on one index of ``table``: the only item action an index serves (no Scan)."""
+    role.add_to_principal_policy(
+        iam.PolicyStatement(actions=["dynamodb:Query"], resources=[f"{table.table_arn}/index/{index_name}"])
     )
 
 
@@ -187,7 +199,7 @@ def grant_table_key(role: iam.IRole, key: kms.IKey) -> None:
 
 
 class FunctionRoles(Construct):
-    """The execution roles the Chalice functions run with (``manage_iam_role: false``)."""
+    """The functions' execution roles: the Chalice functions' (``manage_iam_role: false``) and the generator's."""
 
     def __init__(
         self,
@@ -229,11 +241,24 @@ class FunctionRoles(Construct):
             "NotifyConsumerRole",
             "Kehou notifier: notify queue to guardians' inbox, e-mail (SES) and SMS (SNS)",
         )
-        grant_item_access(self.notifier, data.main)  # notices, claims, unread counts, contacts: no index
+        grant_item_access(self.notifier, data.main)  # notices, claims, unread counts, contacts
+        # chalicelib/enrollment/recipients.py: a TimetablePublished's guardians, from the applications'
+        # status queue on gsi1.
+        grant_index_query(self.notifier, data.main, GSI1)
         grant_table_key(self.notifier, data.key)
         grant_tenant_key_decrypt(self.notifier)
         grant_mail_and_sms(self.notifier, mail)
         notify_queue.queue.grant_consume_messages(self.notifier)
+
+        self.generator = _lambda_role(
+            self,
+            "TimetableGeneratorRole",
+            "Kehou timetable generator: a school's timetable inputs, generation job and draft (main table)",
+        )
+        # Inputs (school, term, classes, program, venues, adults), the job, its lock and the draft are
+        # all read by key or partition: no index. It never opens sealed contacts: no tenant keys.
+        grant_item_access(self.generator, data.main)
+        grant_table_key(self.generator, data.key)
 
         self.tenant_scoped = self._tenant_scoped_data_role(data)
 

@@ -4,6 +4,9 @@ The Chalice construct runs ``chalice package`` on ``source_dir`` while this stac
 constructed (so synth needs PyPI for the Lambda wheels; ``infra/app.py`` passes a snapshot of the
 repository's Chalice project, see there) and includes the resulting SAM template.
 
+The timetable generator is not a Chalice function: it is a container-image Lambda of its own
+(``generator.py``), built from the repository root at deploy time.
+
 This module relies on three things of ``app.py`` only: the REST API (Chalice's ``APIHandler``) and
 the pure functions ``outbox_dispatcher`` (``OutboxDispatcher``, fed by the main table's stream) and
 ``notify_consumer`` (``NotifyConsumer``, fed by the notify queue). Any other function Chalice
@@ -26,6 +29,7 @@ from constructs import Construct, IConstruct
 
 from .access import FunctionRoles, MailSettings, tenant_key_alias_prefix
 from .data import DataTables
+from .generator import TimetableGeneration
 from .identity import Identity
 from .messaging import DomainEvents
 from .notifier import NotifyQueue
@@ -90,6 +94,7 @@ class KehouStack(Stack):
         source_dir: Path = REPO_ROOT,
         mail_sender: str = DEFAULT_MAIL_SENDER,
         mail_region: str = DEFAULT_MAIL_REGION,
+        generator_context_dir: Path = REPO_ROOT,
         **kwargs: Any,
     ) -> None:
         # chalice.cdk.Chalice uses its scope's path (scope.to_string()) as the Chalice stage name,
@@ -131,6 +136,16 @@ class KehouStack(Stack):
         self._configure_functions()
         self._wire_outbox()
         self._wire_notifier()
+        self.generation = TimetableGeneration(
+            self,
+            "Generation",
+            bus=self.domain_events.bus,
+            role=self.roles.generator,
+            environment=self.generator_environment(),
+            stage=stage,
+            log_retention=self.log_retention(),
+            context_dir=generator_context_dir,
+        )
         self._add_outputs()
 
     def lambda_environment(self) -> dict[str, str]:
@@ -152,6 +167,20 @@ class KehouStack(Stack):
             "KEHOU_MAIL_REGION": self.mail.region,
             "POWERTOOLS_SERVICE_NAME": "kehou",
         }
+
+    def generator_environment(self) -> dict[str, str]:
+        """The functions' environment without ``KEHOU_TENANT_SCOPED_ROLE_ARN``.
+
+        The generator works on its own role (a system job, no caller to scope to), which may not assume
+        ``TenantScopedDataRole``. Without the variable ``Container`` has no credential broker, so any
+        scoping falls back to the function's own role instead of failing with AccessDenied in AWS only.
+        """
+        environment = self.lambda_environment()
+        del environment["KEHOU_TENANT_SCOPED_ROLE_ARN"]
+        return environment
+
+    def log_retention(self) -> logs.RetentionDays:
+        return logs.RetentionDays.ONE_YEAR if self.stage == "prod" else logs.RetentionDays.ONE_MONTH
 
     def chalice_stage_config(self) -> dict[str, Any]:
         """Chalice config for this stage; takes precedence over ``.chalice/config.json``.
@@ -184,7 +213,7 @@ class KehouStack(Stack):
         for required in (API_FUNCTION, DISPATCHER_FUNCTION, NOTIFY_FUNCTION):
             if required not in functions:
                 raise LookupError(f"chalice package produced no {required}; found {sorted(functions)}")
-        retention = logs.RetentionDays.ONE_YEAR if self.stage == "prod" else logs.RetentionDays.ONE_MONTH
+        retention = self.log_retention()
         own_roles = {DISPATCHER_FUNCTION: self.roles.dispatcher, NOTIFY_FUNCTION: self.roles.notifier}
         for logical_id, function in functions.items():
             role = own_roles.get(logical_id, self.roles.api)
@@ -271,6 +300,9 @@ class KehouStack(Stack):
             "OutboxDlqUrl": self.domain_events.outbox_dlq.queue_url,
             "NotifyQueueUrl": self.notify.queue.queue_url,
             "NotifyDlqUrl": self.notify.dlq.queue_url,
+            "GenerationQueueUrl": self.generation.queue.queue_url,
+            "GenerationDlqUrl": self.generation.dlq.queue_url,
+            "TimetableGeneratorName": self.generation.function.function_name,
             "TenantScopedDataRoleArn": self.roles.tenant_scoped.role_arn,
         }
         for name, value in outputs.items():

@@ -3,8 +3,10 @@
 ``chalicelib/notify/consumer.py`` (function ``notify_consumer`` in ``app.py``) reads the queue and hands
 each event to ``Container.handle_event``; locally the outbox dispatcher calls that function itself.
 
-* The rule matches ``source: kehou.enrollment``, the source ``Container.handle_event`` routes to the
-  notify context; change both together.
+* Two rules feed the one queue: ``EnrollmentEvents`` (``source: kehou.enrollment``) and
+  ``TimetablePublished`` (``source: kehou.timetable`` *and* ``detail-type: TimetablePublished``: the
+  timetable's other events, such as generation requests, are not notices). These are the events
+  ``Container.handle_event`` routes to the notify context; change both together.
 * The queue's visibility timeout is at least six times the function's timeout (AWS's advice for an SQS
   event source, so a batch still being retried by Lambda is not handed out again), and a message is
   moved to the DLQ after ``MAX_RECEIVE_COUNT`` receives. The consumer reports failures per message
@@ -15,13 +17,43 @@ each event to ``Container.handle_event``; locally the outbox dispatcher calls th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-NOTIFY_SOURCES = ("kehou.enrollment",)
+
+@dataclass(frozen=True)
+class NotifyRule:
+    """One bus rule feeding the notify queue: its construct id, what it matches and why."""
+
+    construct_id: str
+    source: str
+    description: str
+    detail_types: tuple[str, ...] = ()  # empty: every detail-type of the source
+
+    def pattern(self) -> events.EventPattern:
+        return events.EventPattern(source=[self.source], detail_type=list(self.detail_types) or None)
+
+
+# One rule per (source, detail-types) combination: a single pattern cannot express "all of source A,
+# or only detail-type X of source B" without `$or`, which CDK's typed EventPattern does not offer.
+NOTIFY_RULES = (
+    NotifyRule(
+        "EnrollmentEvents",
+        "kehou.enrollment",
+        "Enrolment events to the notifier's queue (guardian notices: inbox, e-mail, SMS)",
+    ),
+    NotifyRule(
+        "TimetablePublished",
+        "kehou.timetable",
+        "Timetable publications to the notifier's queue (timetable-change notices to guardians)",
+        ("TimetablePublished",),
+    ),
+)
 MAX_RECEIVE_COUNT = 5
 VISIBILITY_TIMEOUT_FACTOR = 6
 DLQ_RETENTION = Duration.days(14)
@@ -34,7 +66,7 @@ def visibility_timeout(function_timeout_seconds: int, batching_window_seconds: i
 
 
 class NotifyQueue(Construct):
-    """``Rule`` (enrolment events on the Kehou bus) → ``Queue`` (SSE, TLS only) → ``Dlq``."""
+    """``NOTIFY_RULES`` (on the Kehou bus) → ``Queue`` (SSE, TLS only) → ``Dlq``."""
 
     def __init__(
         self,
@@ -63,12 +95,15 @@ class NotifyQueue(Construct):
             visibility_timeout=visibility_timeout(function_timeout_seconds, batching_window_seconds),
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=MAX_RECEIVE_COUNT, queue=self.dlq),
         )
-        # The target adds the queue policies: events.amazonaws.com may send, only for this rule.
-        self.rule = events.Rule(
-            self,
-            "EnrollmentEvents",
-            event_bus=bus,
-            description="Enrolment events to the notifier's queue (guardian notices: inbox, e-mail, SMS)",
-            event_pattern=events.EventPattern(source=list(NOTIFY_SOURCES)),
-            targets=[targets.SqsQueue(self.queue, dead_letter_queue=self.dlq)],
-        )
+        # Each target adds to the queue policies: events.amazonaws.com may send, only for that rule.
+        self.rules = {
+            spec.construct_id: events.Rule(
+                self,
+                spec.construct_id,
+                event_bus=bus,
+                description=spec.description,
+                event_pattern=spec.pattern(),
+                targets=[targets.SqsQueue(self.queue, dead_letter_queue=self.dlq)],
+            )
+            for spec in NOTIFY_RULES
+        }

@@ -6,6 +6,9 @@ module and writes the stage's environment variables into ``os.environ``, and nei
 other tests. The context is cdk.json's (feature flags) plus ``stage=dev``, and ambient AWS/CDK
 settings are removed, so the template does not depend on the machine that synthesizes it. Under
 pytest-xdist the first worker synthesizes and the others wait for it and reuse the result.
+
+Synth must not need Docker (the generator's image is built at deploy time): ``docker`` on the synth's
+``PATH`` (and ``CDK_DOCKER``) is a stub that fails and leaves a mark, which a test looks for.
 """
 
 from __future__ import annotations
@@ -59,8 +62,20 @@ class Synthesized:
     seconds: float
 
 
+def docker_stub(directory: Path) -> Path:
+    """A ``docker`` that fails and records that it was called (in ``directory/called``)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stub = directory / "docker"
+    stub.write_text(f'#!/bin/sh\necho "$@" >> "{directory / "called"}"\nexit 1\n')
+    stub.chmod(0o755)
+    return stub
+
+
 def synthesize(outdir: Path) -> float:
-    """Run ``infra/app.py`` into ``outdir``; returns the wall-clock seconds it took."""
+    """Run ``infra/app.py`` into ``outdir``; returns the wall-clock seconds it took.
+
+    Without Docker: ``docker`` is the stub in ``outdir.parent / "no-docker"``.
+    """
     context = json.loads((INFRA_DIR / "cdk.json").read_text())["context"]
     context["stage"] = STAGE
     env = {key: value for key, value in os.environ.items() if key not in AMBIENT_SETTINGS}
@@ -69,7 +84,9 @@ def synthesize(outdir: Path) -> float:
         CDK_CONTEXT_JSON=json.dumps(context),
         AWS_EC2_METADATA_DISABLED="true",
         JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1",
+        CDK_DOCKER=str(docker_stub(outdir.parent / "no-docker")),
     )
+    env["PATH"] = os.pathsep.join([str(outdir.parent / "no-docker"), env.get("PATH", "")])
     outdir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     proc = subprocess.run(
@@ -361,17 +378,40 @@ def _notify_dlq(raw: Json) -> str:
     return _output_target(raw, "NotifyDlqUrl")
 
 
-def test_enrollment_events_rule_sends_to_the_notify_queue_with_the_dlq(raw: Json) -> None:
-    bus = _output_target(raw, "EventBusName")
-    queue, dlq = _notify_queue(raw), _notify_dlq(raw)
-    (rule,) = [r["Properties"] for r in _resources(raw, "AWS::Events::Rule").values()]
+def _rules_targeting(raw: Json, queue: str) -> dict[str, Json]:
+    """The bus rules with a target on ``queue``, by logical id."""
+    return {
+        rule_id: rule["Properties"]
+        for rule_id, rule in _resources(raw, "AWS::Events::Rule").items()
+        if any(t["Arn"] == _getatt_arn(queue) for t in rule["Properties"]["Targets"])
+    }
+
+
+def _assert_whole_event_to(rule: Json, queue: str, dlq: str, bus: str) -> None:
+    """On the Kehou bus, enabled, one target: ``queue``, the whole event, undeliverable ones to ``dlq``."""
     assert rule["EventBusName"] == {"Ref": bus}
-    assert rule["EventPattern"] == {"source": ["kehou.enrollment"]}  # what Container.handle_event routes
     assert rule["State"] == "ENABLED"
     (target,) = rule["Targets"]
     assert target["Arn"] == _getatt_arn(queue)
     assert target["DeadLetterConfig"] == {"Arn": _getatt_arn(dlq)}
     assert "InputTransformer" not in target and "Input" not in target  # the whole event: what the consumer parses
+
+
+# What Container.handle_event routes to the notify context: every enrolment event, and timetable
+# publications (not the timetable's other events, e.g. generation requests).
+NOTIFY_PATTERNS = [
+    {"source": ["kehou.enrollment"]},
+    {"source": ["kehou.timetable"], "detail-type": ["TimetablePublished"]},
+]
+
+
+def test_enrollment_events_and_timetable_publications_go_to_the_notify_queue_with_the_dlq(raw: Json) -> None:
+    bus = _output_target(raw, "EventBusName")
+    queue, dlq = _notify_queue(raw), _notify_dlq(raw)
+    rules = _rules_targeting(raw, queue)
+    assert _canonical([r["EventPattern"] for r in rules.values()]) == _canonical(NOTIFY_PATTERNS)
+    for rule in rules.values():
+        _assert_whole_event_to(rule, queue, dlq, bus)
 
 
 def test_notify_queue_is_encrypted_redrives_after_five_receives_and_outlasts_the_function(raw: Json) -> None:
@@ -388,9 +428,9 @@ def test_notify_queue_is_encrypted_redrives_after_five_receives_and_outlasts_the
     assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600 > queue["MessageRetentionPeriod"]
 
 
-def test_only_this_rule_may_send_to_the_notify_queues_and_only_over_tls(raw: Json) -> None:
-    (rule_id,) = _resources(raw, "AWS::Events::Rule")
-    for queue in (_notify_queue(raw), _notify_dlq(raw)):
+def _assert_only_rules_send_over_tls(raw: Json, queues: tuple[str, ...], rule_ids: set[str]) -> None:
+    """Each queue's policy: ``events.amazonaws.com`` may send, only for ``rule_ids``; non-TLS denied."""
+    for queue in queues:
         (policy,) = [
             p["Properties"]["PolicyDocument"]["Statement"]
             for p in _resources(raw, "AWS::SQS::QueuePolicy").values()
@@ -398,10 +438,17 @@ def test_only_this_rule_may_send_to_the_notify_queues_and_only_over_tls(raw: Jso
         ]
         allows = [s for s in policy if s["Effect"] == "Allow"]
         assert allows and all(s["Principal"] == {"Service": "events.amazonaws.com"} for s in allows), allows
-        assert all(s["Condition"]["ArnEquals"]["aws:SourceArn"] == _getatt_arn(rule_id) for s in allows), allows
+        sources = [s["Condition"]["ArnEquals"]["aws:SourceArn"] for s in allows]
+        assert _canonical(sources) == _canonical([_getatt_arn(r) for r in rule_ids]), (queue, sources)
         assert any(
             s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in policy
         )
+
+
+def test_only_the_notify_rules_may_send_to_the_notify_queues_and_only_over_tls(raw: Json) -> None:
+    rule_ids = set(_rules_targeting(raw, _notify_queue(raw)))
+    assert len(rule_ids) == len(NOTIFY_PATTERNS)
+    _assert_only_rules_send_over_tls(raw, (_notify_queue(raw), _notify_dlq(raw)), rule_ids)
 
 
 def test_notify_queue_mapping_reports_batch_item_failures(raw: Json) -> None:
@@ -428,7 +475,10 @@ def test_notifier_role_has_what_notify_needs_and_nothing_else(raw: Json) -> None
     assert set(by_service) == {"dynamodb", "kms", "ses", "sns", "sqs", "logs"}
 
     dynamo = by_service["dynamodb"]
-    assert [r for s in dynamo for r in _as_list(s["Resource"])] == [main]  # no index, ledger or idempotency
+    gsi1 = {"Fn::Join": ["", [main, "/index/gsi1"]]}  # a timetable publication's recipients
+    assert _canonical([r for s in dynamo for r in _as_list(s["Resource"])]) == _canonical([main, gsi1])
+    # no other index, no ledger or idempotency table; on the index only Query
+    assert [_as_list(s["Action"]) for s in dynamo if _as_list(s["Resource"]) == [gsi1]] == [["dynamodb:Query"]]
     assert "dynamodb:TransactWriteItems" not in _actions(dynamo) and {
         "dynamodb:GetItem",
         "dynamodb:PutItem",
@@ -466,6 +516,221 @@ def test_stack_mail_defaults_are_the_apps() -> None:
     for sender, region in (("no-at-sign", "us-east-1"), (MAIL_SENDER, "cn north 1"), ("a@b", MAIL_REGION)):
         with pytest.raises(ValueError):
             validate_mail(sender, region)
+
+
+# ---------------------------------------------------------------------------------------------
+# the timetable generator: bus rule -> SQS (+ DLQ) -> a container-image Lambda
+
+GENERATOR_HANDLER = "chalicelib.timetable.worker.handler"
+GENERATOR_DOCKERFILE = "infra/generator/Dockerfile"
+GENERATION_PATTERN = {"source": ["kehou.timetable"], "detail-type": ["TimetableGenerationRequested"]}
+
+
+def _generator(raw: Json) -> str:
+    return _output_target(raw, "TimetableGeneratorName")
+
+
+def _generation_queue(raw: Json) -> str:
+    return _output_target(raw, "GenerationQueueUrl")
+
+
+def _generation_dlq(raw: Json) -> str:
+    return _output_target(raw, "GenerationDlqUrl")
+
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of the generator's Dockerfile, continuation lines joined."""
+    text = (REPO_ROOT / GENERATOR_DOCKERFILE).read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1]) for line in lines]
+
+
+def _generator_asset(synthesized: Synthesized) -> Json:
+    """The cloud assembly's entry for the generator's image: what cdk-assets builds at deploy time."""
+    images = json.loads((synthesized.outdir / f"{STACK_ID}.assets.json").read_text())["dockerImages"]
+    (asset,) = images.values()
+    return dict(asset["source"])
+
+
+def test_generator_is_a_container_image_running_the_worker_handler(raw: Json, synthesized: Synthesized) -> None:
+    props = raw["Resources"][_generator(raw)]["Properties"]
+    assert raw["Resources"][_generator(raw)]["Type"] == "AWS::Lambda::Function"
+    assert props["PackageType"] == "Image"
+    assert props["ImageConfig"] == {"Command": [GENERATOR_HANDLER]}
+    assert ("CMD", json.dumps([GENERATOR_HANDLER])) == _dockerfile_instructions()[-1]  # the image's own CMD
+    assert (props["MemorySize"], props["Timeout"]) == (2048, 600)
+    # x86_64, like the Chalice functions; the image is built for that platform
+    assert props["Architectures"] == ["x86_64"]
+    assert all(_functions(raw)[f]["Properties"]["Architectures"] == ["x86_64"] for f in FUNCTIONS)
+    asset = _generator_asset(synthesized)
+    assert asset["dockerFile"] == GENERATOR_DOCKERFILE and asset["platform"] == "linux/amd64"
+    image_tag = asset["directory"].removeprefix("asset.")
+    assert json.dumps(props["Code"]["ImageUri"]).endswith(f':{image_tag}"}}')
+    assert "ReservedConcurrentExecutions" not in props  # bounded on the mapping instead, see generator.py
+
+
+def test_generator_timeout_leaves_headroom_and_stays_below_the_job_lease(raw: Json) -> None:
+    from chalicelib.timetable.generator import SolverOptions
+    from chalicelib.timetable.plan_models import LEASE_SECONDS
+
+    timeout = raw["Resources"][_generator(raw)]["Properties"]["Timeout"]
+    # A live worker must never outlast its job's lease, after which another generation may start.
+    assert timeout < LEASE_SECONDS
+    # The solver's wall-clock limits (solving, then explaining an infeasible term), with ample headroom.
+    options = SolverOptions()
+    assert timeout >= 10 * (options.time_limit_s + options.explain_time_limit_s)
+
+
+def test_dockerfile_installs_runtime_requirements_and_copies_chalicelib_only() -> None:
+    instructions = _dockerfile_instructions()
+    assert instructions[0] == ("FROM", "public.ecr.aws/lambda/python:3.11")
+    runs = " ".join(args for name, args in instructions if name == "RUN")
+    assert "requirements.txt" in runs and "requirements-timetable.txt" in runs
+    assert "requirements-dev" not in runs
+    copies = [args.split() for name, args in instructions if name in ("COPY", "ADD")]
+    sources = [src for args in copies for src in args[:-1]]
+    assert sorted(sources) == ["chalicelib/", "requirements-timetable.txt", "requirements.txt"]
+    assert ["chalicelib/", "${LAMBDA_TASK_ROOT}/chalicelib/"] in copies
+
+
+def test_generator_build_context_holds_only_what_the_image_needs(synthesized: Synthesized) -> None:
+    # What synth staged from the repository root (a plain copy: it must not take .venv, node_modules...).
+    staged = synthesized.outdir / _generator_asset(synthesized)["directory"]
+    files = {p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()}
+    others = {f for f in files if not f.startswith("chalicelib/")}
+    assert others == {"requirements.txt", "requirements-timetable.txt", GENERATOR_DOCKERFILE}
+    assert {"chalicelib/__init__.py", "chalicelib/timetable/__init__.py"} <= files
+    assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
+
+
+def test_dockerignore_of_the_dockerfile_is_the_asset_exclude_list() -> None:
+    from infra.stacks.generator import ASSET_EXCLUDE
+
+    text = (REPO_ROOT / f"{GENERATOR_DOCKERFILE}.dockerignore").read_text()
+    patterns = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert patterns == list(ASSET_EXCLUDE)
+
+
+def test_synth_needs_no_docker(synthesized: Synthesized) -> None:
+    assert (synthesized.outdir.parent / "no-docker" / "docker").exists()  # the stub was on the PATH
+    assert not (synthesized.outdir.parent / "no-docker" / "called").exists()
+
+
+def test_worker_handler_answers_a_batch_without_chalice_or_dev_packages() -> None:
+    # The image has requirements.txt + requirements-timetable.txt only: not chalice (the zip functions
+    # get Chalice's runtime from `chalice package`), nor any dev package. One SQS message holding a
+    # generation request without ids runs the handler's whole import path (container, batch handling,
+    # the job service) and touches no AWS service; whatever it decides, it answers a partial batch.
+    if not (REPO_ROOT / "chalicelib/timetable/worker.py").exists():
+        pytest.skip("chalicelib/timetable/worker.py not written yet")
+    module, _, name = GENERATOR_HANDLER.rpartition(".")
+    body = {"version": "0", "id": "1", "source": "kehou.timetable", "detail-type": GENERATION_PATTERN["detail-type"][0]}
+    record = {
+        "messageId": "m1",
+        "receiptHandle": "r1",
+        "body": json.dumps({**body, "detail": {}}),
+        "attributes": {},
+        "messageAttributes": {},
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:us-east-1:000000000000:q",
+        "awsRegion": "us-east-1",
+    }
+    script = "\n".join(
+        [
+            "import importlib, json, sys",
+            "for m in ('chalice', 'pytest', 'moto', 'aws_cdk'): sys.modules[m] = None",
+            f"handler = getattr(importlib.import_module({module!r}), {name!r})",
+            f"print(json.dumps(handler({{'Records': [{record!r}]}}, None)))",
+        ]
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEHOU_", "AWS_"))}
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    response = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert isinstance(response["batchItemFailures"], list)
+
+
+def test_generation_requests_rule_sends_to_the_generation_queue_with_the_dlq(raw: Json) -> None:
+    queue, dlq = _generation_queue(raw), _generation_dlq(raw)
+    (rule,) = _rules_targeting(raw, queue).values()
+    assert rule["EventPattern"] == GENERATION_PATTERN  # what chalicelib.timetable.worker handles
+    _assert_whole_event_to(rule, queue, dlq, _output_target(raw, "EventBusName"))
+    # and no notify rule takes generation requests
+    assert GENERATION_PATTERN not in [r["EventPattern"] for r in _rules_targeting(raw, _notify_queue(raw)).values()]
+
+
+def test_only_the_generation_rule_may_send_to_the_generation_queues_and_only_over_tls(raw: Json) -> None:
+    rule_ids = set(_rules_targeting(raw, _generation_queue(raw)))
+    _assert_only_rules_send_over_tls(raw, (_generation_queue(raw), _generation_dlq(raw)), rule_ids)
+
+
+def test_generation_queue_is_encrypted_redrives_after_three_receives_and_outlasts_the_function(raw: Json) -> None:
+    queue = raw["Resources"][_generation_queue(raw)]["Properties"]
+    dlq = raw["Resources"][_generation_dlq(raw)]["Properties"]
+    timeout = raw["Resources"][_generator(raw)]["Properties"]["Timeout"]
+    assert queue["SqsManagedSseEnabled"] is True and dlq["SqsManagedSseEnabled"] is True
+    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": _getatt_arn(_generation_dlq(raw)), "maxReceiveCount": 3}
+    assert queue["VisibilityTimeout"] >= 6 * timeout
+    assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600 > queue["MessageRetentionPeriod"]
+
+
+def test_generation_queue_mapping_hands_one_request_at_a_time_and_reports_failures(raw: Json) -> None:
+    (props,) = [
+        m["Properties"]
+        for m in _resources(raw, "AWS::Lambda::EventSourceMapping").values()
+        if m["Properties"]["EventSourceArn"] == _getatt_arn(_generation_queue(raw))
+    ]
+    assert props["FunctionName"] == {"Ref": _generator(raw)}
+    assert props["BatchSize"] == 1
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["ScalingConfig"] == {"MaximumConcurrency": 10}
+    assert "MaximumBatchingWindowInSeconds" not in props  # else the visibility timeout must include it
+    assert "DestinationConfig" not in props
+
+
+def test_generator_role_has_the_main_table_its_queue_and_logs_only(raw: Json) -> None:
+    generator = raw["Resources"][_generator(raw)]
+    role = _role_of(generator)
+    assert role not in {_role_of(raw["Resources"][f]) for f in FUNCTIONS}
+    by_service: dict[str, list[Json]] = {}
+    for s in _role_statements(raw, role):
+        assert s["Effect"] == "Allow" and "Condition" not in s, s
+        services = {a.split(":")[0] for a in _as_list(s["Action"])}
+        assert len(services) == 1, s
+        by_service.setdefault(services.pop(), []).append(s)
+    assert set(by_service) == {"dynamodb", "kms", "sqs", "logs"}  # no ses, sns, events, sts
+
+    main = _getatt_arn(_output_target(raw, "MainTableName"))
+    dynamo = by_service["dynamodb"]
+    assert [r for s in dynamo for r in _as_list(s["Resource"])] == [main]  # no index, ledger or idempotency
+    assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"} <= _actions(dynamo)
+    assert "dynamodb:Scan" not in _actions(dynamo)
+    (key_id,) = _resources(raw, "AWS::KMS::Key")
+    assert [s["Resource"] for s in by_service["kms"]] == [_getatt_arn(key_id)]  # the table key; no tenant keys
+    (sqs,) = by_service["sqs"]
+    assert sqs["Resource"] == _getatt_arn(_generation_queue(raw))
+    assert {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"} <= _actions([sqs])
+    assert not _actions([sqs]) & {"sqs:SendMessage", "sqs:PurgeQueue"}
+    log_group = generator["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+    assert [s["Resource"] for s in by_service["logs"]] == [_getatt_arn(log_group)]
+    assert raw["Resources"][log_group]["Properties"] == {
+        "LogGroupName": f"/aws/lambda/kehou-{STAGE}/TimetableGenerator",
+        "RetentionInDays": 30,
+    }
+    # Lambda checks the queue permissions when it creates the mapping, and logs from the start.
+    policies = {p for p, r in _resources(raw, "AWS::IAM::Policy").items() if {"Ref": role} in r["Properties"]["Roles"]}
+    assert policies <= set(raw["Resources"][_generator(raw)]["DependsOn"])
+
+
+def test_generator_environment_is_the_apis_without_the_tenant_scoped_role(raw: Json) -> None:
+    env = raw["Resources"][_generator(raw)]["Properties"]["Environment"]["Variables"]
+    api_env = dict(raw["Resources"][API_FUNCTION]["Properties"]["Environment"]["Variables"])
+    # A system job on its own role, which may not assume TenantScopedDataRole (see kehou_stack.py).
+    del api_env["KEHOU_TENANT_SCOPED_ROLE_ARN"]
+    assert env == api_env
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,6 +931,9 @@ def test_outputs(raw: Json) -> None:
         "UserPoolClientId",
         "NotifyQueueUrl",
         "NotifyDlqUrl",
+        "GenerationQueueUrl",
+        "GenerationDlqUrl",
+        "TimetableGeneratorName",
     } <= set(raw["Outputs"])
     assert "execute-api" in json.dumps(raw["Outputs"]["ApiUrl"]["Value"])
 
