@@ -25,6 +25,8 @@ import { loadSchools, renderDistrictHome, resetDistrict } from "./page-district.
 import "./page-parent.js";
 import "./page-review.js";
 import "./page-admin.js";
+import "./page-timetable.js";
+import "./page-week.js";
 
 const shell = {
   configError: null,

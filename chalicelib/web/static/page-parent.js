@@ -966,6 +966,8 @@ function renderChildCard(child) {
         )
       : h("p", { class: "muted small" }, t("parent.child.noApplications")),
     applyBlock,
+    // the child's published timetable (page-week.js defines the page and its texts)
+    h("a", { href: hrefOf(`child-week/${enc(session.me.tenant)}/${enc(child.id)}`), class: "btn btn-secondary pp-block", "data-testid": "child-week-link", "aria-label": t("tt.child.linkLabel", { name: child.name }) }, t("tt.child.link")),
   );
 }
 
