@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.expressions.update import Action
 
 from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
@@ -252,10 +253,7 @@ class GenerationJobs:
                 "job",
                 job,
                 [
-                    GenerationJob.status.set("succeeded"),
-                    GenerationJob.phase.set("done"),
-                    GenerationJob.progress.set(100),
-                    GenerationJob.finished_at.set(now),
+                    *_finished("succeeded", now),
                     GenerationJob.draft_version.set(next_version),
                     GenerationJob.figures.set(figures),
                 ],
@@ -274,10 +272,7 @@ class GenerationJobs:
                 "job",
                 job,
                 [
-                    GenerationJob.status.set("failed"),
-                    GenerationJob.phase.set("done"),
-                    GenerationJob.progress.set(100),
-                    GenerationJob.finished_at.set(iso(self._clock.now())),
+                    *_finished("failed", iso(self._clock.now())),
                     GenerationJob.failure.set(json.dumps(failure, ensure_ascii=False, separators=(",", ":"))),
                 ],
                 GenerationJob.status.is_in("queued", "running"),
@@ -307,6 +302,15 @@ def _failure_view(failure: dict[str, Any] | None, locale: Locale) -> dict[str, A
     code = str(failure["code"])
     messages = FAILURE_MESSAGES.get(code, FAILURE_MESSAGES["internal"])
     return {"code": code, "message": messages[locale], "problems": failure.get("problems", {}).get(locale, [])}
+
+
+def _finished(status: str, now: str) -> list[Action]:
+    return [
+        GenerationJob.status.set(status),
+        GenerationJob.phase.set("done"),
+        GenerationJob.progress.set(PROGRESS["done"]),
+        GenerationJob.finished_at.set(now),
+    ]
 
 
 def _release(tx: Transaction, job: GenerationJob) -> None:

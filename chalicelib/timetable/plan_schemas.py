@@ -90,6 +90,8 @@ class GridClass(BaseModel):
     id: str
     name: str
     grade: int
+    size: int = Field(description="Children in the class")
+    home_venue_id: str = Field(description="The class's own classroom")
 
 
 class GridVenue(BaseModel):
@@ -104,6 +106,7 @@ class GridAdult(BaseModel):
     name: str
     kind: str
     skills: list[str]
+    available: list[list[int]] | None = Field(description="[weekday, period] pairs; null: every period")
 
 
 class GridActivity(BaseModel):
@@ -112,6 +115,7 @@ class GridActivity(BaseModel):
     category: str
     grades: list[int]
     venue_types: list[str]
+    staff_ids: list[str] = Field(description="Who may lead it; empty: any adult with the category as a skill")
     weekdays: list[int]
 
 

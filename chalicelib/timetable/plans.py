@@ -103,11 +103,7 @@ class TimetablePlans:
         weekday, period, class_id = _slot(slot)
         expected = expected_version(if_match, None)
         loaded = self._assembler.load(p, school_id, term_id)
-        draft = _load_draft(school_id, term_id)
-        if draft is None:
-            raise NotFound(code="no_draft")
-        if expected != draft.version:
-            raise VersionConflict({"current_version": draft.version})
+        draft = _draft_at(school_id, term_id, expected)
         timetable = draft.timetable()
         if timetable.cell(weekday, period, class_id) is None:
             raise NotFound(code="cell_not_found")
@@ -164,11 +160,7 @@ class TimetablePlans:
         policy.require_writer(p, school_id)
         expected = expected_version(if_match, None)
         loaded = self._assembler.load(p, school_id, term_id)
-        draft = _load_draft(school_id, term_id)
-        if draft is None:
-            raise NotFound(code="no_draft")
-        if expected != draft.version:
-            raise VersionConflict({"current_version": draft.version})
+        draft = _draft_at(school_id, term_id, expected)
         inputs, timetable = loaded.assembly.inputs, draft.timetable()
         broken = validate(timetable, inputs)
         if broken:
@@ -296,26 +288,17 @@ class TimetablePlans:
 
 
 def grid_json(timetable: Timetable, inputs: TimetableInputs) -> dict[str, Any]:
-    """What a page needs to draw and edit the week: periods, classes, venues, adults, activities, cells."""
+    """What a page needs to draw and edit the week: periods, classes (by grade), venues, adults,
+    activities (as :mod:`.snapshot` writes them) and the cells with names and times."""
     from .views import entry
 
-    settings = snapshot.settings_to_json(inputs.settings)
+    document = snapshot.inputs_to_json(inputs)
     return {
-        "days": settings["days"],
-        "classes": [{"id": c.id, "name": c.name, "grade": c.grade} for c in sorted(inputs.classes, key=_class_order)],
-        "venues": [{"id": v.id, "name": v.name, "type": v.type, "capacity": v.capacity} for v in inputs.venues],
-        "adults": [{"id": a.id, "name": a.name, "kind": a.kind, "skills": sorted(a.skills)} for a in inputs.adults],
-        "activities": [
-            {
-                "id": a.id,
-                "name": a.name,
-                "category": a.category,
-                "grades": sorted(a.grades),
-                "venue_types": list(a.venue_types),
-                "weekdays": sorted(a.weekdays),
-            }
-            for a in inputs.activities
-        ],
+        "days": document["settings"]["days"],
+        "classes": sorted(document["classes"], key=lambda c: (c["grade"], c["name"])),
+        "venues": document["venues"],
+        "adults": document["adults"],
+        "activities": document["activities"],
         "entries": [entry(c, inputs).as_json() for c in timetable.cells],
     }
 
@@ -366,10 +349,6 @@ def _adult_name(adult: AdultItem, inputs: TimetableInputs) -> str:
     return inputs.adult_name(adult.adult_id) if adult.adult_id in inputs.adult_by_id else str(adult.name)
 
 
-def _class_order(c: Any) -> tuple[int, str]:
-    return (c.grade, c.name)
-
-
 def _slot(slot: tuple[str, str, str]) -> tuple[int, int, str]:
     weekday, period, class_id = slot
     if not (weekday.isdigit() and period.isdigit() and is_id(class_id)):
@@ -382,6 +361,16 @@ def _date(raw: str) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError as exc:
         raise ValidationFailed([{"field": "date", "message": "expected YYYY-MM-DD"}]) from exc
+
+
+def _draft_at(school_id: str, term_id: str, expected: int) -> Draft:
+    """The draft a change is based on: 404 ``no_draft``, 409 when the caller read another version."""
+    draft = _load_draft(school_id, term_id)
+    if draft is None:
+        raise NotFound(code="no_draft")
+    if expected != draft.version:
+        raise VersionConflict({"current_version": draft.version})
+    return draft
 
 
 def _load_draft(school_id: str, term_id: str) -> Draft | None:
