@@ -115,9 +115,14 @@ class Container:
 
     @cached_property
     def generation_runner(self) -> GenerationRunner:
+        from chalicelib.timetable.generation_jobs import GenerationJobs
         from chalicelib.timetable.worker import GenerationRunner
 
-        return GenerationRunner(self.timetable_jobs, self.data)
+        # The thread's jobs do not drain the outbox themselves (the next request's drain publishes
+        # their events): a drain switches the process's class-level DynamoDB connections
+        # (DataAccess.unscoped), which must stay the request thread's alone.
+        jobs = GenerationJobs(self.data.connection, self.clock, lambda: None, self.timetable.assembler)
+        return GenerationRunner(jobs)
 
     def handle_event(self, source: str, detail_type: str, detail: dict[str, Any]) -> object:
         """Consumers of domain events: in AWS an EventBridge rule → SQS → this, in the notifier Lambda.

@@ -6,7 +6,7 @@ event reaches ``run``: in AWS through EventBridge → SQS → the generator Lamb
 OR-Tools, :mod:`.worker`); locally the in-process outbox drain hands it to a background thread.
 
 ``run`` is idempotent: a finished job is left alone, so a redelivered message does nothing. It marks
-the job running, moves its phase and progress along (assembling → checking → solving → storing → done)
+the job running, moves its phase and progress along (assembling → solving → storing → done)
 for the page's progress bar, and on success writes the draft, finishes the job and releases the lock
 in one transaction. A failure (inputs not ready, no timetable exists, no answer in time, a bug) finishes
 the job with a code and the problems in both languages, and releases the lock. A worker that dies holds
@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from .generator import Generation as Result
     from .inputs import TimetableInputs
 
-Phase = Literal["queued", "assembling", "checking", "solving", "storing", "done"]
-PROGRESS: dict[str, int] = {"queued": 0, "assembling": 10, "checking": 25, "solving": 40, "storing": 90, "done": 100}
+Phase = Literal["queued", "assembling", "solving", "storing", "done"]
+PROGRESS: dict[str, int] = {"queued": 0, "assembling": 10, "solving": 40, "storing": 90, "done": 100}
 LOCALES: tuple[Locale, ...] = ("zh-CN", "en")
 REQUESTED = "TimetableGenerationRequested"
 SYSTEM_SUB = "system:timetable-generator"
@@ -203,21 +203,21 @@ class GenerationJobs:
         job.update(
             actions=[
                 GenerationJob.status.set("running"),
+                GenerationJob.phase.set("assembling"),
+                GenerationJob.progress.set(PROGRESS["assembling"]),
                 GenerationJob.started_at.set(iso(now)),
                 GenerationJob.attempts.add(1),
                 GenerationJob.lease_until.set(iso(now + dt.timedelta(seconds=LEASE_SECONDS))),
             ],
             condition=GenerationJob.status.is_in("queued", "running"),
         )
-        self._phase(job, "assembling")
         system = Principal(SYSTEM_SUB, frozenset({Role.SCHOOL_ADMIN}), tenant=school_id)
         loaded = self._assembler.load(system, school_id, term_id)
         errors = loaded.assembly.errors
         if errors:
             return self._fail(job, "inputs_not_ready", [pr.violation for pr in errors])
-        self._phase(job, "checking")
         inputs = loaded.assembly.inputs
-        self._phase(job, "solving")
+        self._phase(job, "solving")  # the generator's pre-checks run first (fast), then the solver
         result = self._solve(inputs)
         if result.status != "ok" or result.timetable is None:
             return self._fail(job, str(result.status), list(result.problems))

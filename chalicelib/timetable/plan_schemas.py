@@ -44,7 +44,7 @@ class Generation(BaseModel):
     generation_id: str
     term_id: str
     status: Literal["queued", "running", "succeeded", "failed"]
-    phase: Literal["queued", "assembling", "checking", "solving", "storing", "done"]
+    phase: Literal["queued", "assembling", "solving", "storing", "done"]
     progress: int = Field(ge=0, le=100)
     requested_by: str
     requested_at: str

@@ -5,7 +5,10 @@
   message is one request; a job that cannot even record its failure raises, and only that message is
   redelivered (partial batch response). A redelivered request of a finished job does nothing.
 - Locally (``make run``, tests): :class:`GenerationRunner`, one background thread fed by the
-  in-process outbox drain, so the request that queued the job answers at once, as in AWS.
+  in-process outbox drain, so the request that queued the job answers at once, as in AWS. The thread
+  shares the process's class-level PynamoDB connections with the request thread (the tenant scoping
+  of :class:`chalicelib.core.store.DataAccess`): it never switches them, and DynamoDB Local ignores
+  the credentials anyway; in AWS the job is a process of its own.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from chalicelib.core.logging import logger
 
 if TYPE_CHECKING:
     from chalicelib.api.container import Container
-    from chalicelib.core.store import DataAccess
 
     from .generation_jobs import GenerationJobs
 
@@ -28,9 +30,8 @@ class GenerationRunner:
     """Runs requested generations one at a time on a background thread (a school's generation takes
     about a second; one at a time keeps the local stack's second core for the API)."""
 
-    def __init__(self, jobs: GenerationJobs, data: DataAccess):
+    def __init__(self, jobs: GenerationJobs):
         self._jobs = jobs
-        self._data = data
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timetable-generation")
 
     def submit(self, detail: dict[str, Any]) -> Future[str]:

@@ -126,6 +126,14 @@ def test_generate_edit_publish_then_the_child_and_teacher_weeks(
     expect(admin.get_by_test_id("tt-publication-change")).to_have_count(2)
     expect(admin.get_by_test_id("tt-published-version")).to_have_attribute("data-version", "1")
     expect(admin.get_by_test_id("tt-publish")).to_be_disabled()
+    # planned staff periods of the published version (R13), as the API counts them
+    loads = api("GET", f"{TERM}/published/staff-periods", principal)["items"]
+    rows = admin.get_by_test_id("tt-staff-row")
+    expect(rows).to_have_count(len(loads))
+    busiest = max(loads, key=lambda x: x["periods"])
+    row = admin.locator(f'[data-testid="tt-staff-row"][data-id="{busiest["adult_id"]}"]')
+    expect(row).to_contain_text(busiest["adult_name"])
+    expect(row.locator("td.num").first).to_have_text(str(busiest["periods"]))
     shot(admin, "timetable-admin-published-zh-desktop")
     admin.set_viewport_size(PHONE)
     shot(admin, "timetable-admin-published-zh-phone")

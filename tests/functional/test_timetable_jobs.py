@@ -128,7 +128,6 @@ def test_a_dead_worker_reads_as_expired_and_frees_the_term(api: Api, world: Worl
     assert jobs.run(world.school_id, term_id, second["generation_id"]) == "failed"
 
 
-
 def test_malformed_or_unknown_requests_are_ignored(api: Api, world: World, container: Container) -> None:
     jobs = _jobs(container, _infeasible)
     assert jobs.run("not-an-id", new_id(), new_id()) == "missing"

@@ -78,7 +78,6 @@ addMessages({
     "tt.gen.percent": "{n}%",
     "tt.gen.phase.queued": "排队中",
     "tt.gen.phase.assembling": "整理数据",
-    "tt.gen.phase.checking": "检查条件",
     "tt.gen.phase.solving": "编排中",
     "tt.gen.phase.storing": "保存草稿",
     "tt.gen.phase.done": "完成",
@@ -126,6 +125,13 @@ addMessages({
     "tt.views.classes": "各班",
     "tt.views.adults": "各位老师",
     "tt.views.venues": "各场地",
+    "tt.staff.title": "人员课时（第 {v} 版，每周计划）",
+    "tt.staff.intro": "按已发布课表统计每人每周的计划课时和时长，计入教师参与课后服务的工作量（绩效考核）。",
+    "tt.staff.name": "姓名",
+    "tt.staff.kind": "身份",
+    "tt.staff.periods": "课时/周",
+    "tt.staff.minutes": "分钟/周",
+    "tt.staff.total": "合计",
   },
   en: {
     "tt.admin.title": "Timetable",
@@ -154,7 +160,6 @@ addMessages({
     "tt.gen.percent": "{n}%",
     "tt.gen.phase.queued": "queued",
     "tt.gen.phase.assembling": "gathering the inputs",
-    "tt.gen.phase.checking": "checking",
     "tt.gen.phase.solving": "solving",
     "tt.gen.phase.storing": "saving the draft",
     "tt.gen.phase.done": "done",
@@ -199,6 +204,13 @@ addMessages({
     "tt.views.classes": "Classes",
     "tt.views.adults": "Adults",
     "tt.views.venues": "Venues",
+    "tt.staff.title": "Staff periods (version {v}, planned per week)",
+    "tt.staff.intro": "Each person's planned periods and minutes a week in the published timetable: the workload that counts toward staff evaluation.",
+    "tt.staff.name": "Name",
+    "tt.staff.kind": "Role",
+    "tt.staff.periods": "Periods/week",
+    "tt.staff.minutes": "Minutes/week",
+    "tt.staff.total": "Total",
   },
 });
 
@@ -236,6 +248,7 @@ function resetTimetable() {
     publishBusy: false,
     publishError: null,
     publication: null, // the Publication just made
+    staff: null, // { version, items } planned periods per adult of the published version (R13), or { error }
   });
 }
 resetTimetable();
@@ -284,6 +297,7 @@ async function loadDraft() {
     const { data } = await api("GET", termPath("/draft"));
     if (tt.termId !== termId) return;
     setDraft(data);
+    if (data.published_version && (!tt.staff || tt.staff.version !== data.published_version)) loadStaff(termId);
     const g = data.latest_generation;
     if (g && RUNNING.includes(g.status) && (!tt.gen || tt.gen.generation_id !== g.generation_id || !pollTimer)) follow(g);
   } catch (err) {
@@ -292,6 +306,16 @@ async function loadDraft() {
     if (tt.termId === termId) tt.draftLoading = false;
     rerender();
   }
+}
+
+async function loadStaff(termId) {
+  try {
+    const { data } = await api("GET", termPath("/published/staff-periods"));
+    if (tt.termId === termId) tt.staff = data;
+  } catch (err) {
+    if (tt.termId === termId) tt.staff = { error: err };
+  }
+  rerender();
 }
 
 /** API texts (violation messages, readiness problems) follow a language switch: load them again. */
@@ -552,7 +576,7 @@ function renderTimetable() {
     out.append(muted(t("tt.admin.loading"), "tt-draft-loading"));
     return out;
   }
-  out.append(renderActions(), renderViolations() || "", renderGrid(), renderPublishedViews() || "");
+  out.append(renderActions(), renderViolations() || "", renderGrid(), renderPublishedViews() || "", renderStaff() || "");
   return out;
 }
 
@@ -1001,6 +1025,35 @@ function renderPublishedViews() {
     links("adult", d.adults || [], "tt-adult-week-link"),
     h("h3", {}, t("tt.views.venues")),
     links("venue", d.venues || [], "tt-venue-week-link"),
+  );
+}
+
+// -- planned staff periods of the published version (R13: the workload record for evaluation)
+
+function renderStaff() {
+  const st = tt.staff;
+  if (!tt.draft.published_version || !st) return null;
+  if (st.error) return h("section", { class: "card tt-no-print" }, errorBox(st.error, "tt-staff-error"));
+  const sum = (key) => st.items.reduce((n, x) => n + x[key], 0);
+  const num = (n) => h("td", { class: "num" }, String(n));
+  return h(
+    "section",
+    { class: "card tt-staff", "aria-labelledby": "tt-staff-title", "data-testid": "tt-staff" },
+    h("h2", { id: "tt-staff-title" }, t("tt.staff.title", { v: st.version })),
+    muted(t("tt.staff.intro")),
+    h(
+      "table",
+      { class: "tt-staff-table" },
+      h("thead", {}, h("tr", {}, ...["name", "kind", "periods", "minutes"].map((k) => h("th", { scope: "col" }, t(`tt.staff.${k}`))))),
+      h(
+        "tbody",
+        {},
+        st.items.map((x) =>
+          h("tr", { "data-testid": "tt-staff-row", "data-id": x.adult_id }, h("td", {}, x.adult_name), h("td", {}, adultKindLabel(x.kind)), num(x.periods), num(x.minutes)),
+        ),
+      ),
+      h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: "2" }, t("tt.staff.total")), num(sum("periods")), num(sum("minutes")))),
+    ),
   );
 }
 
