@@ -267,6 +267,10 @@ MESSAGES.update(
             "zh-CN": "您的账号未关联课表中的任何人员，请联系学校教务。",
             "en": "Your account is not linked to anyone on the timetable; ask the school office.",
         },
+        "account_linked": {
+            "zh-CN": "该账号已关联到本校的另一位成人（一个账号只能对应一位成人）。",
+            "en": "This account is already linked to another adult of the school (one adult per account).",
+        },
         "cell_not_found": {
             "zh-CN": "课表中没有这个班级的这一课时。",
             "en": "The timetable has no such period for this class.",

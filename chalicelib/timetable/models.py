@@ -9,6 +9,7 @@ Venue                 T#<school>  TIMETABLE#VENUE#<venue id>        a place and 
 Adult                 T#<school>  TIMETABLE#ADULT#<adult id>        who can supervise or lead, and when (R7)
 VenueNameClaim        T#<school>  CLAIM#VENUENAME#<name key>        makes a venue's name unique in the school
 HomeClassroomClaim    T#<school>  CLAIM#HOMECLASS#<class id>        a class has at most one classroom of its own
+AdultAccountClaim     T#<school>  CLAIM#ADULTACCOUNT#<account sub>  an account is at most one adult ("my week")
 ====================  ==========  ================================  ==============================================
 
 Settings, venues and adults share the ``TIMETABLE#`` prefix, so everything the assembler needs from
@@ -144,6 +145,31 @@ class HomeClassroomClaim(MainTableModel):
             kind="HomeClassroomClaim",
             venue_id=venue.venue_id,
         )
+
+
+@table("main")
+class AdultAccountClaim(MainTableModel):
+    """An account (``sub``) links to at most one adult of the school; "my week" finds the caller's adult
+    with one GetItem instead of reading every adult."""
+
+    adult_id = UnicodeAttribute()
+
+    @staticmethod
+    def key(school_id: str, account_sub: str) -> tuple[str, str]:
+        return tenant_pk(school_id), f"CLAIM#ADULTACCOUNT#{account_sub}"
+
+    @classmethod
+    def of(cls, school_id: str, account_sub: str, adult_id: str) -> AdultAccountClaim:
+        key = cls.key(school_id, account_sub)
+        return cls(*key, tenant_id=school_id, kind="AdultAccountClaim", adult_id=adult_id)
+
+
+def adult_of_account(school_id: str, account_sub: str) -> str | None:
+    """The id of the adult linked to the account, if any (one consistent GetItem)."""
+    try:
+        return str(AdultAccountClaim.get(*AdultAccountClaim.key(school_id, account_sub), consistent_read=True).adult_id)
+    except AdultAccountClaim.DoesNotExist:
+        return None
 
 
 @table("main")

@@ -31,8 +31,7 @@ from chalicelib.core.store import tenant_pk
 from . import policy, snapshot
 from .generation_jobs import GenerationJobs, violation_json
 from .inputs import TimetableInputs
-from .models import Adult as AdultItem
-from .models import read_inputs
+from .models import adult_of_account
 from .plan_models import Draft, Publication, latest_publication, publication_prefix
 from .plan_schemas import CellWrite
 from .rules import check_edit, validate
@@ -235,12 +234,14 @@ class TimetablePlans:
     def my_week(self, p: Principal, school_id: str, term_id: str) -> dict[str, Any]:
         """The caller's own week: the adult whose account is the caller's (404 ``not_on_timetable``)."""
         policy.require_reader(p, school_id)
-        adult = next((a for a in read_inputs(school_id).adults if a.account_sub == p.sub), None)
-        if adult is None:
+        adult_id = adult_of_account(school_id, p.sub)
+        if adult_id is None:
             raise NotFound(code="not_on_timetable")
         publication, inputs = _published(school_id, term_id)
-        entries = adult_week(publication.timetable(), inputs, adult.adult_id)
-        return _week_json(publication, inputs, "adult", adult.adult_id, _adult_name(adult, inputs), entries)
+        if adult_id not in inputs.adult_by_id:  # linked after this version was published
+            raise NotFound(code="not_on_timetable")
+        entries = adult_week(publication.timetable(), inputs, adult_id)
+        return _week_json(publication, inputs, "adult", adult_id, inputs.adult_name(adult_id), entries)
 
     def student_week(self, p: Principal, school_id: str, term_id: str, student_id: str) -> dict[str, Any]:
         """A child's week, for the child's guardian or the school's staff (the roster decides who)."""
@@ -343,10 +344,6 @@ def _published(school_id: str, term_id: str) -> tuple[Publication, TimetableInpu
     if publication is None:
         raise NotFound(code="not_published")
     return publication, snapshot.inputs_from_json(snapshot.unpack(publication.inputs))
-
-
-def _adult_name(adult: AdultItem, inputs: TimetableInputs) -> str:
-    return inputs.adult_name(adult.adult_id) if adult.adult_id in inputs.adult_by_id else str(adult.name)
 
 
 def _slot(slot: tuple[str, str, str]) -> tuple[int, int, str]:

@@ -26,7 +26,17 @@ from chalicelib.core.store import tenant_pk
 from . import periods, policy, schemas
 from .assembler import InputsAssembler, Readiness
 from .messages import Violation
-from .models import ADULT_PREFIX, VENUE_PREFIX, Adult, HomeClassroomClaim, TimetableSettings, Venue, VenueNameClaim
+from .models import (
+    ADULT_PREFIX,
+    VENUE_PREFIX,
+    Adult,
+    AdultAccountClaim,
+    HomeClassroomClaim,
+    TimetableSettings,
+    Venue,
+    VenueNameClaim,
+    adult_of_account,
+)
 from .vocabulary import Locale, name_key
 from .writes import Transaction, expected_version
 
@@ -230,7 +240,7 @@ class TimetableService:
         )
         _apply_adult(adult, cmd)
         adult.updated_at = now
-        self._commit_adult("AdultCreated", adult, {"kind": cmd.kind}, Adult.pk.does_not_exist())
+        self._commit_adult("AdultCreated", adult, {"kind": cmd.kind}, None, Adult.pk.does_not_exist())
         return adult
 
     def list_adults(self, p: Principal, school_id: str, limit: int, cursor: str | None) -> Page[Adult]:
@@ -260,9 +270,10 @@ class TimetableService:
             return adult
         if "provider_id" in changed:
             self._require_provider(school_id, wanted.provider_id)
+        old_account = adult.account_sub
         _apply_adult(adult, wanted)
         adult.updated_at = iso(self._clock.now())
-        self._commit_adult("AdultChanged", adult, {"fields": changed})
+        self._commit_adult("AdultChanged", adult, {"fields": changed}, old_account)
         return adult
 
     def delete_adult(self, p: Principal, school_id: str, adult_id: str, if_match: str | None) -> None:
@@ -274,6 +285,8 @@ class TimetableService:
         try:
             with tx:
                 tx.delete("adult", adult)  # version condition
+                if adult.account_sub:
+                    tx.delete("account", AdultAccountClaim.of(school_id, adult.account_sub, adult_id))
                 tx.event("AdultDeleted", school_id, {"adult_id": adult_id}, self._clock.now())
         except TransactWriteError as exc:
             if "adult" in tx.failed(exc):
@@ -305,15 +318,30 @@ class TimetableService:
         if provider_id is not None and not self._catalog.existing_providers(school_id, [provider_id]):
             raise ValidationFailed([{"field": "provider_id", "message": "no such provider in this school"}])
 
-    def _commit_adult(self, detail_type: str, adult: Adult, extra: dict[str, Any], condition: Any = None) -> None:
+    def _commit_adult(
+        self, detail_type: str, adult: Adult, extra: dict[str, Any], old_account: str | None, condition: Any = None
+    ) -> None:
+        """The adult with its account claim moved along (409 ``account_linked`` when the account is
+        already another adult's)."""
+        school_id, new_account = adult.tenant_id, adult.account_sub
         tx = Transaction(self._conn())
         try:
             with tx:
                 tx.save("adult", adult, condition)  # plus the version condition
+                if new_account != old_account:
+                    if new_account:
+                        claim = AdultAccountClaim.of(school_id, new_account, adult.adult_id)
+                        tx.save("account", claim, AdultAccountClaim.pk.does_not_exist())
+                    if old_account:
+                        tx.delete("old_account", AdultAccountClaim.of(school_id, old_account, adult.adult_id))
                 detail = {"adult_id": adult.adult_id, **extra}
-                tx.event(detail_type, adult.tenant_id, detail, self._clock.now())
+                tx.event(detail_type, school_id, detail, self._clock.now())
         except TransactWriteError as exc:
-            if "adult" in tx.failed(exc):
+            failed = tx.failed(exc)
+            if "account" in failed:
+                other = adult_of_account(school_id, new_account or "")
+                raise Conflict([{"field": "account_sub", "adult_id": other}], code="account_linked") from exc
+            if "adult" in failed:
                 raise VersionConflict() from exc
             raise
         self._after_commit()

@@ -320,3 +320,29 @@ def uuid_ulid() -> str:
     from chalicelib.core.ids import new_id
 
     return new_id()
+
+
+def test_an_account_links_to_one_adult_at_most(api: Api, world: World) -> None:
+    sub = f"teacher-{uuid.uuid4().hex[:8]}"
+    first = new_adult(api, world, account_sub=sub)
+    r = api.post(
+        f"/schools/{world.school_id}/timetable/adults",
+        {"name": "另一位老师", "kind": "teacher", "skills": ["homework"], "account_sub": sub},
+        as_=world.school_admin,
+    )
+    assert r.status_code == 409 and r.json["error"]["code"] == "account_linked"
+    assert r.json["error"]["details"] == [{"field": "account_sub", "adult_id": first["id"]}]
+    # moving the link frees the old account; deleting the adult frees the new one
+    second = new_adult(api, world)
+    path = f"/schools/{world.school_id}/timetable/adults/{first['id']}"
+    moved = api.patch(path, {"account_sub": sub + "x"}, as_=world.school_admin, headers={"If-Match": '"1"'})
+    assert moved.status_code == 200, moved.body
+    taken = api.patch(
+        f"/schools/{world.school_id}/timetable/adults/{second['id']}",
+        {"account_sub": sub},
+        as_=world.school_admin,
+        headers={"If-Match": '"1"'},
+    )
+    assert taken.status_code == 200, taken.body
+    assert api.call("DELETE", path, as_=world.school_admin, headers={"If-Match": '"2"'}).status_code == 204
+    assert new_adult(api, world, account_sub=sub + "x")["account_sub"] == sub + "x"
