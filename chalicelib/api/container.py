@@ -225,7 +225,12 @@ class Container:
         ses = boto3.client("ses", region_name=s.mail_region, endpoint_url=s.notify_endpoint)
         sns = boto3.client("sns", region_name=s.region, endpoint_url=s.notify_endpoint)
         return NotifyService(
-            self.data.connection, self.clock, self.vault, SesMailer(ses, s.mail_sender), SnsTexter(sns)
+            self.data.connection,
+            self.clock,
+            self.vault,
+            SesMailer(ses, s.mail_sender),
+            SnsTexter(sns),
+            fanout_budget_seconds=s.notify_fanout_budget_seconds,
         )
 
     def _after_commit(self) -> Callable[[], None]:

@@ -34,6 +34,8 @@ class Settings:
     mail_sender: str = "noreply@kehou.example.cn"
     # SES is not offered in the China regions: e-mail goes through a region that has it.
     mail_region: str = "ap-southeast-1"
+    # How long one notifier invocation may spend on a fan-out to many guardians (see notify/fanout.py).
+    notify_fanout_budget_seconds: float = 20.0
     kms_alias_prefix: str = "alias/kehou/tenant/"
     sts_endpoint: str | None = None
     # Only the devstack issuer offers password-less sign-in; never enabled in a deployed stage.
@@ -63,6 +65,9 @@ class Settings:
             kms_endpoint=e.get("KEHOU_KMS_ENDPOINT") or None,
             notify_endpoint=e.get("KEHOU_NOTIFY_ENDPOINT") or None,
             mail_sender=e.get("KEHOU_MAIL_SENDER", d.mail_sender),
+            notify_fanout_budget_seconds=float(
+                e.get("KEHOU_NOTIFY_FANOUT_BUDGET_SECONDS", d.notify_fanout_budget_seconds)
+            ),
             mail_region=e.get("KEHOU_MAIL_REGION", d.mail_region),
             kms_alias_prefix=e.get("KEHOU_KMS_ALIAS_PREFIX", d.kms_alias_prefix),
             log_level=e.get("KEHOU_LOG_LEVEL", d.log_level),

@@ -39,6 +39,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from chalicelib.core.deadline import invocation_deadline, lambda_deadline
 from chalicelib.core.logging import logger
 
 from .results import OWED, FanOutResult, HandleResult
@@ -112,7 +113,10 @@ class NotifyConsumer:
         if not event.get("Records"):  # Lambda never sends an empty batch; Powertools would reject one
             return {"batchItemFailures": []}
         processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-        response = process_partial_response(event, self.handle_record, processor, context)
+        # Long loops (a fan-out to every family of a school) stop before the invocation's time runs
+        # out and leave the rest to the redelivery, rather than being killed mid-write.
+        with invocation_deadline(lambda_deadline(context)):
+            response = process_partial_response(event, self.handle_record, processor, context)
         return dict(response)
 
     def handle_record(self, record: SQSRecord) -> str:

@@ -10,18 +10,23 @@ What a fan-out adds:
   guardian, and nobody gets a second notice or a second e-mail.
 * **Isolation.** One guardian's failure (a throttled write, an SES error) does not stop the others;
   it is counted and makes the result owed, so SQS redelivers and the next receive retries it.
-* **A time budget.** A school publishing version 1 notifies every enrolled family; the notifier
-  Lambda has 30 s. Guardians not started within the budget are ``deferred``: the result is owed, the
-  message comes back after the visibility timeout, and the next receive carries on where this one
-  stopped (guardians are handled in sub order, the finished ones skipped).
+* **A time budget.** A school publishing version 1 notifies every enrolled family. The loop stops at
+  its budget (``KEHOU_NOTIFY_FANOUT_BUDGET_SECONDS``; in AWS the notifier has 5 minutes and a budget
+  of 4) or earlier when the invocation's own time runs short (:mod:`chalicelib.core.deadline`, set
+  by the consumer from the Lambda context, so a second fan-out in the same batch cannot overrun).
+  Guardians not started in time are ``deferred``: the result is owed, the message comes back after
+  the visibility timeout, and the next receive carries on where this one stopped (guardians are
+  handled in sub order, the finished ones skipped).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from chalicelib.core import deadline as invocation
 from chalicelib.core.logging import logger
 
 from . import timetable
@@ -35,7 +40,7 @@ from .results import OWED, FanOutResult, HandleResult
 # (school_id, term_id, class_ids) -> the term's active enrolments in those classes.
 RecipientFinder = Callable[[str, str, Sequence[str]], Iterable[timetable.Enrolment]]
 
-DEFAULT_BUDGET_SECONDS = 20.0  # of the notifier Lambda's 30 s, leaving room for the rest of its batch
+DEFAULT_BUDGET_SECONDS = 20.0  # locally, where a fan-out runs inside the publishing request's drain
 
 
 class TimetableFanOut:
@@ -62,7 +67,7 @@ class TimetableFanOut:
         except BadEvent as exc:  # retrying cannot mend it: log and drop, no redelivery storm
             logger.error("malformed timetable event ignored", extra={"problem": str(exc)})
             return None
-        deadline = self._monotonic() + self._budget
+        deadline = min(self._monotonic() + self._budget, invocation.current() or math.inf)
         enrolments = self._recipients(event.school_id, event.term_id, event.class_ids) if event.changes else []
         notices = timetable.notices_for(event, enrolments)
         done = _finished(event.school_id, event.event_id, [n.guardian_sub for n in notices])

@@ -67,6 +67,11 @@ LAMBDA_TIMEOUT_SECONDS = 30  # every function (Chalice's lambda_timeout); the no
 # burst (a batch approval of a whole grade) from being throttled into the DLQ.
 NOTIFY_BATCH_SIZE = 10
 NOTIFY_MAX_CONCURRENCY = 5
+# The notifier alone runs longer: a timetable publication notifies every family of a school (one
+# notice per guardian, chalicelib/notify/fanout.py); its loop stops at the budget or, earlier, when
+# the invocation's remaining time runs short, and the message's redelivery carries on from there.
+NOTIFY_TIMEOUT_SECONDS = 300
+NOTIFY_FANOUT_BUDGET_SECONDS = 240
 
 
 def validate_stage(stage: str) -> str:
@@ -114,7 +119,7 @@ class KehouStack(Stack):
         self.data = DataTables(self, "Data", stage=stage)
         self.domain_events = DomainEvents(self, "Events", stage=stage)
         self.notify = NotifyQueue(
-            self, "Notify", bus=self.domain_events.bus, function_timeout_seconds=LAMBDA_TIMEOUT_SECONDS
+            self, "Notify", bus=self.domain_events.bus, function_timeout_seconds=NOTIFY_TIMEOUT_SECONDS
         )
         self.identity = Identity(self, "Identity", stage=stage)
         self.roles = FunctionRoles(
@@ -165,6 +170,7 @@ class KehouStack(Stack):
             "KEHOU_KMS_ALIAS_PREFIX": tenant_key_alias_prefix(self.stage),
             "KEHOU_MAIL_SENDER": self.mail.sender,
             "KEHOU_MAIL_REGION": self.mail.region,
+            "KEHOU_NOTIFY_FANOUT_BUDGET_SECONDS": str(NOTIFY_FANOUT_BUDGET_SECONDS),
             "POWERTOOLS_SERVICE_NAME": "kehou",
         }
 
@@ -219,6 +225,8 @@ class KehouStack(Stack):
             role = own_roles.get(logical_id, self.roles.api)
             if role is not self.roles.api:
                 function.add_property_override("Role", role.role_arn)
+            if logical_id == NOTIFY_FUNCTION:
+                function.add_property_override("Timeout", NOTIFY_TIMEOUT_SECONDS)
             # A named log group per function: known retention, and the role may write to exactly
             # this group instead of /aws/lambda/* (no logs:CreateLogGroup needed).
             log_group = logs.LogGroup(

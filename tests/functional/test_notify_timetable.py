@@ -345,3 +345,32 @@ def test_the_container_routes_the_publication_to_the_fan_out(
     [family] = notices(api, s, s.two_kids[0], detail["event_id"])
     assert family["params"]["student_id"] == s.two_kids[1].student_id  # only the child in class B
     assert notices(api, s, s.one_in_a, detail["event_id"]) == []
+
+
+def test_the_invocations_remaining_time_stops_a_fan_out_before_its_budget(
+    api: Api, container: Container, school: School, ses: Recording, sns: Recording
+) -> None:
+    """In AWS the consumer sets the invocation's deadline from the Lambda context: a fan-out with a
+    generous budget still stops in time (a second fan-out in the same batch cannot overrun)."""
+    import time
+
+    from chalicelib.core.deadline import invocation_deadline, lambda_deadline
+
+    s = school
+    detail = published(s, [(s.class_a, [2]), (s.class_b, [2])], version=8)
+    generous = _service(container, ses, sns, fanout_budget_seconds=3600)
+    with invocation_deadline(time.monotonic() - 1):  # the invocation's time is already up
+        stopped = generous.handle_timetable("TimetablePublished", detail)
+    assert isinstance(stopped, FanOutResult) and (stopped.created, stopped.deferred) == (0, 3)
+    assert stopped.owed == ["inbox"]
+
+    class LambdaContext:
+        def get_remaining_time_in_millis(self) -> int:
+            return 300_000
+
+    deadline = lambda_deadline(LambdaContext())
+    assert deadline is not None and 285 < deadline - time.monotonic() <= 290  # 5 minutes less the safety margin
+    assert lambda_deadline(object()) is None  # not a Lambda context: no deadline
+    with invocation_deadline(deadline):
+        done = generous.handle_timetable("TimetablePublished", detail)
+    assert isinstance(done, FanOutResult) and (done.created, done.deferred, done.owed) == (3, 0, [])

@@ -428,6 +428,19 @@ def test_notify_queue_is_encrypted_redrives_after_five_receives_and_outlasts_the
     assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600 > queue["MessageRetentionPeriod"]
 
 
+def test_the_notifier_has_time_for_a_schools_fan_out_and_stops_before_its_timeout(raw: Json) -> None:
+    """A timetable publication notifies every family: the notifier alone runs 5 minutes, its fan-out
+    budget ends well before (the loop also watches the invocation's remaining time)."""
+    from chalicelib.core.deadline import SAFETY_SECONDS
+
+    functions = {k: v["Properties"] for k, v in raw["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+    notifier = functions[NOTIFY_FUNCTION]
+    budget = float(notifier["Environment"]["Variables"]["KEHOU_NOTIFY_FANOUT_BUDGET_SECONDS"])
+    assert notifier["Timeout"] == 300
+    assert budget + SAFETY_SECONDS < notifier["Timeout"]
+    assert all(p["Timeout"] == 30 for k, p in functions.items() if k != NOTIFY_FUNCTION)  # the API stays at 30 s
+
+
 def _assert_only_rules_send_over_tls(raw: Json, queues: tuple[str, ...], rule_ids: set[str]) -> None:
     """Each queue's policy: ``events.amazonaws.com`` may send, only for ``rule_ids``; non-TLS denied."""
     for queue in queues:
