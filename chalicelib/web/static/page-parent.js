@@ -261,6 +261,8 @@ addMessages({
     "parent.inbox.isRead": "已读",
     "parent.inbox.isUnread": "未读",
     "parent.inbox.marked": "已标为已读。",
+    "parent.inbox.childWeek": "查看孩子的课表",
+    "parent.inbox.childWeekN": "查看第 {n} 个孩子的课表",
     "parent.contact.title": "如何联系我",
     "parent.contact.intro": "消息总会出现在本页。您还可以选择通过电子邮件或短信接收。",
     "parent.contact.email": "电子邮箱",
@@ -478,6 +480,8 @@ addMessages({
     "parent.inbox.isRead": "Read",
     "parent.inbox.isUnread": "Unread",
     "parent.inbox.marked": "Marked read.",
+    "parent.inbox.childWeek": "See the child's timetable",
+    "parent.inbox.childWeekN": "See child {n}'s timetable",
     "parent.contact.title": "How to reach me",
     "parent.contact.intro": "Notices always arrive here. You can also get them by e-mail or SMS.",
     "parent.contact.email": "E-mail",
@@ -2111,6 +2115,26 @@ async function saveContact(event) {
   focusSoon(inbox.contactError ? "contact-error" : "contact-notice");
 }
 
+/** A timetable notice links to each named child's week of that term (the notice keeps ids only). */
+function noticeLinks(item) {
+  const p = item.params || {};
+  if (!["timetable_published", "timetable_changed"].includes(item.code) || !p.term_id) return null;
+  const ids = (p.children || []).map((c) => c.student_id).filter(Boolean);
+  if (!ids.length && p.student_id) ids.push(p.student_id);
+  if (!ids.length) return null;
+  return h(
+    "p",
+    { class: "pp-row" },
+    ids.map((id, i) =>
+      h(
+        "a",
+        { href: hrefOf(`child-week/${enc(session.me.tenant)}/${enc(id)}/${enc(p.term_id)}`), class: "btn btn-secondary btn-small", "data-testid": "inbox-child-week" },
+        ids.length > 1 ? t("parent.inbox.childWeekN", { n: i + 1 }) : t("parent.inbox.childWeek"),
+      ),
+    ),
+  );
+}
+
 function renderInbox() {
   const section = h(
     "section",
@@ -2143,6 +2167,7 @@ function renderInbox() {
             h("time", { class: "muted small", datetime: item.occurred_at }, formatTime(item.occurred_at)),
           ),
           h("p", { class: "small", lang: item.locale || null }, item.body),
+          noticeLinks(item),
           item.read
             ? null
             : h(
