@@ -346,3 +346,68 @@ def test_an_account_links_to_one_adult_at_most(api: Api, world: World) -> None:
     assert taken.status_code == 200, taken.body
     assert api.call("DELETE", path, as_=world.school_admin, headers={"If-Match": '"2"'}).status_code == 204
     assert new_adult(api, world, account_sub=sub + "x")["account_sub"] == sub + "x"
+
+
+def test_publishing_notifies_the_guardians_whose_childrens_days_changed(
+    api: Api, world: World, school: dict[str, Any]
+) -> None:
+    """From the publish route to the guardians' inboxes: version 1 tells every enrolled family the
+    timetable is out; version 2, changing one class's Thursday, tells only that class's families."""
+    from tests.functional.isolation_enrollment import Family, Term, app_path, consent, new_family
+    from tests.functional.isolation_enrollment import draft as new_application
+
+    term_id, (klass_a, klass_b) = school["term_id"], school["classes"]
+    template = f"/schools/{world.school_id}/terms/{term_id}/agreement-template"
+    assert api.call(
+        "PUT", template, {"text": "{{student_name}}参加{{term_name}}。"}, as_=world.school_admin
+    ).status_code in (
+        200,
+        201,
+    )
+
+    def enrolled(klass: dict[str, Any]) -> Family:
+        sub = f"t-{uuid.uuid4().hex[:8]}"
+        path = f"/schools/{world.school_id}/classes/{klass['id']}"
+        version = api.get(path, as_=world.school_admin).json["version"]
+        r = api.patch(path, {"homeroom_teacher_sub": sub}, as_=world.school_admin, headers={"If-Match": f'"{version}"'})
+        assert r.status_code == 200, r.body
+        family = new_family(
+            api, world, phone=f"+86139{uuid.uuid4().int % 10**8:08d}", class_id=klass["id"], teacher_sub=sub
+        )
+        consent(api, world, family)
+        app_id = new_application(api, world, family, Term(term_id, []), lunch=False)["id"]
+        for step, who, body in (
+            ("/submit", family.guardian, None),
+            ("/class-review", family.teacher, {"decision": "approve"}),
+            ("/decision", world.school_admin, {"decision": "approve"}),
+        ):
+            assert api.post(app_path(world, app_id, step), body, as_=who).status_code == 200
+        signed = api.post(
+            app_path(world, app_id, "/agreement"), {"template_version": 1, "agree": True}, as_=family.guardian
+        )
+        assert signed.status_code == 201, signed.body
+        return family
+
+    def timetable_notices(f: Family) -> list[dict[str, Any]]:
+        inbox = api.get(f"/schools/{world.school_id}/my/inbox", as_=f.guardian).json["items"]
+        return [n for n in inbox if n["code"].startswith("timetable_")]
+
+    in_a, in_b = enrolled(klass_a), enrolled(klass_b)
+    d = draft(api, world, term_id).json
+    assert publish(api, world, term_id, d["version"]).status_code == 201
+    for family in (in_a, in_b):
+        (notice,) = timetable_notices(family)
+        assert notice["code"] == "timetable_published"
+        assert (notice["params"]["term_id"], notice["params"]["student_id"]) == (term_id, family.student_id)
+
+    after = draft(api, world, term_id).json
+    cell = next(e for e in after["entries"] if (e["weekday"], e["period"], e["class_id"]) == (4, 1, klass_a["id"]))
+    busy = {a["id"] for e in after["entries"] if (e["weekday"], e["period"]) == (4, 1) for a in e["adults"]}
+    spare = next(a for a in after["adults"] if "homework" in a["skills"] and a["id"] not in busy)
+    edited = edit(api, world, term_id, cell, after["version"], adult_ids=[spare["id"]])
+    assert edited.status_code == 200, edited.body
+    assert publish(api, world, term_id, edited.json["version"]).status_code == 201
+    changed = timetable_notices(in_a)
+    assert [n["code"] for n in changed] == ["timetable_changed", "timetable_published"]  # newest first
+    assert changed[0]["params"]["weekdays"] == [4]
+    assert [n["code"] for n in timetable_notices(in_b)] == ["timetable_published"]
