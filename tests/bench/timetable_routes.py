@@ -130,11 +130,16 @@ def _counting_clients() -> Iterator[None]:
 
 def timed_runner(container: Any) -> Any:
     """The container's GenerationRunner, timing each run on its thread (wall and thread CPU time)."""
+    from chalicelib.timetable.generation_jobs import GenerationJobs
     from chalicelib.timetable.worker import GenerationRunner
 
     class TimedRunner(GenerationRunner):
         def __init__(self) -> None:
-            super().__init__(container.timetable_jobs, container.data)
+            # as the container builds it: the thread's jobs leave the outbox drain to requests
+            jobs = GenerationJobs(
+                container.data.connection, container.clock, lambda: None, container.timetable.assembler
+            )
+            super().__init__(jobs)
             self.timings: dict[str, JobTiming] = {}
 
         def _run(self, detail: dict[str, Any]) -> str:
