@@ -53,13 +53,17 @@ def _term(term: Term, status: int = 200) -> Response:
         errors=(400, 403, 404, 409, 422),
         description="Weekdays inside the term are school days unless a holiday covers them; a make-up day "
         "(调休) is a Saturday or Sunday that runs the timetable of `runs_weekday`. Terms of one school "
-        "never overlap (409 term_overlaps). Only the school's school_admin may create terms. "
+        "never overlap (409 term_overlaps). A broken rule (a holiday outside the term, a make-up day on a "
+        "weekday, ...) answers 400 validation_error with one detail per problem: `field`, `code` (also in "
+        "`type`), `params` and `message` in the Accept-Language language. "
+        "Only the school's school_admin may create terms. "
         "Idempotency-Key is optional: replaying the same key and body returns the term the first request "
         "created (200); the same key with another body answers 422 idempotency_key_reused.",
     ),
 )
 def create_term(call: Call, school_id: str) -> Any:
-    term, created = _svc().create_term_with_key(call.principal, school_id, call.body, call.header("idempotency-key"))
+    key = call.header("idempotency-key")
+    term, created = _svc().create_term_with_key(call.principal, school_id, call.body, key, call.locale)
     return _term(term, 201 if created else 200)
 
 
@@ -104,7 +108,8 @@ def get_term(call: Call, school_id: str, term_id: str) -> Any:
     ),
 )
 def update_term(call: Call, school_id: str, term_id: str) -> Any:
-    return _term(_svc().update_term(call.principal, school_id, term_id, call.body, call.header("if-match")))
+    cmd, if_match = call.body, call.header("if-match")
+    return _term(_svc().update_term(call.principal, school_id, term_id, cmd, if_match, call.locale))
 
 
 @operation(
@@ -143,5 +148,5 @@ def delete_term(call: Call, school_id: str, term_id: str) -> Any:
     ),
 )
 def get_calendar(call: Call, school_id: str) -> Any:
-    days = _svc().calendar(call.principal, school_id, getattr(call.query, "from"), call.query.to)
+    days = _svc().calendar(call.principal, school_id, getattr(call.query, "from"), call.query.to, call.locale)
     return {"days": [d.as_json() for d in days]}

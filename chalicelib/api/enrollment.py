@@ -244,7 +244,9 @@ def get_application_history(call: Call, school_id: str, application_id: str) -> 
         example={"decision": "return", "reason": "请补充接送时间"},
         response=schema("Application"),
         errors=(400, 403, 404, 409),
-        description="The class's 班主任 only. submitted → teacher_approved | returned (reason) | rejected (reason).",
+        description="The class's 班主任 only. submitted → teacher_approved | returned (reason) | rejected (reason). "
+        "The answer (and every later read of the application) carries the decision in `class_review` "
+        "(decision, by, by_name, at, reason).",
     ),
 )
 def review_application(call: Call, school_id: str, application_id: str) -> Any:

@@ -224,6 +224,63 @@ MESSAGES.update(
 )
 
 
+# -- term calendar (校历): one message per rule of roster/calendar/rules.py, keyed calendar.<code>;
+# {placeholders} are the detail's params --------------------------------------------------------------
+MESSAGES.update(
+    {
+        "calendar.term_ends_before_start": {
+            "zh-CN": "学期的结束日期不能早于开始日期。",
+            "en": "The term must end on or after its first day.",
+        },
+        "calendar.term_too_long": {"zh-CN": "一个学期最长一年。", "en": "A term lasts at most one year."},
+        "calendar.holiday_ends_before_start": {
+            "zh-CN": "节假日“{name}”的结束日期不能早于开始日期。",
+            "en": 'The holiday "{name}" must end on or after its first day.',
+        },
+        "calendar.holiday_outside_term": {
+            "zh-CN": "节假日“{name}”须在学期日期（{term_starts_on} 至 {term_ends_on}）之内。",
+            "en": 'The holiday "{name}" must lie within the term ({term_starts_on} to {term_ends_on}).',
+        },
+        "calendar.holidays_overlap": {
+            "zh-CN": "节假日“{name}”与“{other_name}”的日期重叠。",
+            "en": 'The holiday "{name}" overlaps "{other_name}".',
+        },
+        "calendar.make_up_day_duplicate": {
+            "zh-CN": "调休日 {date} 与“{other_name}”是同一天。",
+            "en": 'The make-up day {date} is the same date as "{other_name}".',
+        },
+        "calendar.make_up_day_weekday": {
+            "zh-CN": "调休日须按周一至周五中某一天的课表上课（1 = 周一 … 5 = 周五）。",
+            "en": "A make-up day runs the timetable of a weekday: 1 (Monday) to 5 (Friday).",
+        },
+        "calendar.make_up_day_not_weekend": {
+            "zh-CN": "调休上课日须是周六或周日，{date} 不是。",
+            "en": "A make-up day (调休) must be a Saturday or Sunday; {date} is not.",
+        },
+        "calendar.make_up_day_outside_term": {
+            "zh-CN": "调休日 {date} 须在学期日期（{term_starts_on} 至 {term_ends_on}）之内。",
+            "en": "The make-up day {date} must lie within the term ({term_starts_on} to {term_ends_on}).",
+        },
+        "calendar.make_up_day_in_holiday": {
+            "zh-CN": "调休日 {date} 落在节假日“{holiday}”之内。",
+            "en": 'The make-up day {date} falls inside the holiday "{holiday}".',
+        },
+        "calendar.range_reversed": {
+            "zh-CN": "结束日期（to）不能早于开始日期（from）。",
+            "en": "The last date (to) must be on or after the first (from).",
+        },
+        "calendar.range_too_long": {
+            "zh-CN": "每次最多查询 {max_days} 天。",
+            "en": "At most {max_days} days per request.",
+        },
+        "calendar.term_overlaps": {
+            "zh-CN": "与学期“{name}”（{starts_on} 至 {ends_on}）的日期重叠。",
+            "en": 'Overlaps the term "{name}" ({starts_on} to {ends_on}).',
+        },
+    }
+)
+
+
 # -- timetable (课表, issue 4) ----------------------------------------------------------------------
 MESSAGES.update(
     {

@@ -64,11 +64,16 @@ class Access:
         self.require_guardian(p, app.tenant_id, app.student_id)
 
 
-def require_homeroom_teacher(p: Principal, school_id: str, class_id: str) -> None:
-    """班级审核: the class's 班主任 (teacher role). Other teachers and the principal get 403."""
+def require_homeroom_teacher(p: Principal, school_id: str, class_id: str) -> SchoolClass:
+    """班级审核: the class's 班主任 (teacher role). Other teachers and the principal get 403.
+
+    Returns the class, read for the check anyway: the review records its 班主任's name from it.
+    """
     authz.require_member(p, school_id, Role.TEACHER, Role.SCHOOL_ADMIN)
-    if not (Role.TEACHER in p.roles and is_homeroom(p, school_id, class_id)):
+    klass = homeroom_class(p, school_id, class_id) if Role.TEACHER in p.roles else None
+    if klass is None:
         raise Forbidden()
+    return klass
 
 
 def require_class_queue_reader(p: Principal, school_id: str, class_id: str) -> None:
@@ -81,11 +86,16 @@ def require_class_queue_reader(p: Principal, school_id: str, class_id: str) -> N
 
 
 def is_homeroom(p: Principal, school_id: str, class_id: str) -> bool:
+    return homeroom_class(p, school_id, class_id) is not None
+
+
+def homeroom_class(p: Principal, school_id: str, class_id: str) -> SchoolClass | None:
+    """The class when ``p`` is its 班主任, else None (also when the class is gone)."""
     try:
         klass = load_class(school_id, class_id)
     except NotFound:
-        return False
-    return bool(klass.homeroom_teacher_sub) and klass.homeroom_teacher_sub == p.sub
+        return None
+    return klass if klass.homeroom_teacher_sub and klass.homeroom_teacher_sub == p.sub else None
 
 
 def actor_role(p: Principal) -> str:

@@ -7,15 +7,19 @@ Signing moves the application from ``approved`` to ``active`` (the enrolment sta
 
 Before signing, the guardian reads :meth:`Agreements.preview`: the same rendering, so the page shows
 exactly the text that signing stores (apart from ``{{signed_on}}`` if the day changes in between).
+``{{signed_on}}`` is the school-local date (the school's ``time_zone``, as for the access log's days):
+a guardian signing at 00:30 in Beijing signs on that day, not on the UTC day before.
 The agreement is a Chinese legal text: the placeholders are filled in zh-CN whatever the reader's
 language, with the labels of the published program (公示) the family chose from.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -109,7 +113,8 @@ class Agreements:
         app, student, template = self._signable(p, school_id, application_id)
         if int(template.number) != template_version:
             raise Conflict({"current_template_version": int(template.number)}, code="agreement_outdated")
-        text = self.render(p, app, student, template.text)
+        now = self._flow.clock.now()  # one instant for {{signed_on}} and signed_at, even at midnight
+        text = self.render(p, app, student, template.text, now)
         signed = SignedAgreement(
             *SignedAgreement.key(school_id, application_id),
             tenant_id=school_id,
@@ -119,7 +124,7 @@ class Agreements:
             text=text,
             sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             signer_sub=p.sub,
-            signed_at=iso(self._flow.clock.now()),
+            signed_at=iso(now),
             ip=ip or "unknown",
             user_agent=user_agent or "unknown",
         )
@@ -148,19 +153,23 @@ class Agreements:
         except SignedAgreement.DoesNotExist as exc:
             raise NotFound(code="agreement_not_signed") from exc
 
-    def render(self, p: Principal, app: Application, student: Student, text: str) -> str:
-        """Fill the placeholders from the roster, the school, the term and the published program."""
+    def render(
+        self, p: Principal, app: Application, student: Student, text: str, now: dt.datetime | None = None
+    ) -> str:
+        """Fill the placeholders from the roster, the school, the term and the published program;
+        ``{{signed_on}}`` is the school-local date at ``now`` (default: the clock's now)."""
         school_id = app.tenant_id
         program = seats.load_program(school_id, app.term_id)
         index = self._access.guardian_index(p, school_id)
         guardian = next((g.name for g in student.guardians if g.phone_index == index), "")
+        school = _school(school_id)
         values = {
             "student_name": student.name,
             "class_name": _class_name(school_id, app.class_id),
             "guardian_name": guardian,
-            "school_name": _school_name(school_id),
+            "school_name": school.name if school else "",
             "term_name": require_term(school_id, app.term_id).name,
-            "signed_on": iso(self._flow.clock.now())[:10],
+            "signed_on": school_date(now or self._flow.clock.now(), school.time_zone if school else None).isoformat(),
             **choices(app, program),
         }
         return PLACEHOLDER.sub(lambda m: str(values.get(m.group(1), m.group(0))), text)
@@ -235,14 +244,32 @@ def _class_name(school_id: str, class_id: str) -> str:
         return ""
 
 
-def _school_name(school_id: str) -> str:
+DEFAULT_ZONE = "Asia/Shanghai"  # DESIGN §3: the tenant's time zone, Asia/Shanghai by default
+
+
+def school_date(now: dt.datetime, time_zone: str | None) -> dt.date:
+    """The date at the school at the instant ``now`` (aware), in the school's IANA ``time_zone``.
+
+    An unknown or missing zone falls back to Asia/Shanghai, as the access log's days do.
+
+    >>> school_date(dt.datetime(2026, 9, 1, 17, 0, tzinfo=dt.UTC), "Asia/Shanghai")
+    datetime.date(2026, 9, 2)
+    """
+    try:
+        zone = ZoneInfo(time_zone or DEFAULT_ZONE)
+    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
+        zone = ZoneInfo(DEFAULT_ZONE)
+    return now.astimezone(zone).date()
+
+
+def _school(school_id: str) -> School | None:
     """The suspended-tenant check already read the school in this request: the same memo key and
     loader as the tenants context, so it is not read twice."""
     try:
         school: School = memo(("School", school_id), lambda: _read_school(school_id))
     except NotFound:
-        return ""
-    return school.name
+        return None
+    return school
 
 
 def _read_school(school_id: str) -> School:

@@ -208,10 +208,26 @@ def as_json(app: Application) -> dict[str, Any]:
         "services": app.services,
         "lunch": app.lunch,
         "activities": activities_json(app),
+        "class_review": class_review_json(app),
         "effective_on": app.effective_on,
         "version": app.version,
         "created_at": app.created_at,
         "updated_at": app.updated_at,
+    }
+
+
+def class_review_json(app: Application) -> dict[str, Any] | None:
+    """The 班主任's latest 班级审核 decision, or None (not reviewed yet, or reviewed before the
+    application kept it: its history has the decision then)."""
+    review = app.class_review
+    if not review:
+        return None
+    return {
+        "decision": review["decision"],
+        "by": review["by"],
+        "by_name": review.get("by_name"),
+        "at": review["at"],
+        "reason": review.get("reason"),
     }
 
 

@@ -117,15 +117,18 @@ class Flow:
         extra: Stage | None = None,
         mutate: Callable[[Application], None] | None = None,
     ) -> Application:
-        """Move ``app`` by ``action`` in one transaction (plus whatever ``extra`` stages)."""
+        """Move ``app`` by ``action`` in one transaction (plus whatever ``extra`` stages).
+
+        ``mutate`` changes the application before it is saved, after ``updated_at`` is set.
+        """
         frm = app.status
         to = states.next_status(action, frm)
+        app.updated_at = iso(self.clock.now())  # before ``mutate``, which may stamp its change with it
         if mutate:
             mutate(app)
         app.file_under(to)
         if reason is not None or to in (states.SUBMITTED,):
             app.status_reason = reason
-        app.updated_at = iso(self.clock.now())
         tx = Transaction(self.conn())
         try:
             with tx:

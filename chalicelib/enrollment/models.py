@@ -17,8 +17,9 @@ TemplatePointer    T#<school>                        AGREEMENT#<term>#CURRENT
 SignedAgreement    T#<school>                        APP#<application id>#AGREEMENT       (协议书, immutable)
 =================  ================================  ===================================  ==========================
 
-No phone numbers are stored here, and the guardian is referred to by id. The one exception to
-"ids only" is the application's snapshot of the child's name and class name (see :class:`Application`).
+No phone numbers are stored here, and the guardian is referred to by id. The exceptions to "ids
+only" are the application's snapshot of the child's name and class name, and the 班主任's name on its
+class review (see :class:`Application`).
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ class Application(MainTableModel):
     lunch = BooleanAttribute()
     activities = JsonAttribute()  # [{"activity_id", "state": requested|seated|waitlisted|dropped, "wait_sk"?}]
     status_reason = UnicodeAttribute(null=True)
+    # The 班主任's latest 班级审核 decision, written in the class review's own transaction:
+    # {"decision": approve|return|reject, "by": sub, "by_name": the class's 班主任 name or null,
+    # "at": ISO time, "reason"?: text}. The principal's queue shows it without reading each
+    # application's history. Null on applications reviewed before it existed (the history has it).
+    class_review = JsonAttribute(null=True)
     effective_on = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

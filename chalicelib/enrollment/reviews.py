@@ -37,14 +37,23 @@ class Reviews:
     def class_review(
         self, p: Principal, school_id: str, application_id: str, decision: str, reason: str | None
     ) -> Application:
-        """班级审核: approve, return for changes (reason) or reject (reason)."""
+        """班级审核: approve, return for changes (reason) or reject (reason).
+
+        The decision is also kept on the application (``class_review``, see :func:`class_review_record`),
+        in the same item write, so the principal's queue shows who decided without the history.
+        """
         app = load_application(school_id, application_id)
-        require_homeroom_teacher(p, school_id, app.class_id)
+        klass = require_homeroom_teacher(p, school_id, app.class_id)
         action = TEACHER_ACTIONS[decision]
         states.next_status(action, app.status)
         if decision != "approve" and not reason:
             raise ValidationFailed([{"field": "reason", "message": "a reason is required"}])
-        return self._flow.transition(p, app, action, reason, extra=release_claim(app) if decision == "reject" else None)
+
+        def record(a: Application) -> None:
+            a.class_review = class_review_record(decision, p.sub, klass.homeroom_teacher_name, a.updated_at, reason)
+
+        extra = release_claim(app) if decision == "reject" else None
+        return self._flow.transition(p, app, action, reason, extra=extra, mutate=record)
 
     def decide(
         self, p: Principal, school_id: str, application_id: str, decision: str, reason: str | None
@@ -170,6 +179,22 @@ class Reviews:
             detail = event_detail(app, frm, app.status, None, activity_id=aid, position=position)
             tx.event("Waitlisted", app.tenant_id, detail, now)
         return changes
+
+
+def class_review_record(
+    decision: str, by: str, by_name: str | None, at: str, reason: str | None
+) -> dict[str, str | None]:
+    """What ``Application.class_review`` stores: the decision (approve, return, reject), the 班主任's
+    account sub and name (the class's ``homeroom_teacher_name``, None if the roster has none), when
+    (the transition's ``updated_at``) and the reason, only when one was given.
+
+    >>> class_review_record("approve", "t-1", "李老师", "2026-09-01T08:00:00.000000Z", None)
+    {'decision': 'approve', 'by': 't-1', 'by_name': '李老师', 'at': '2026-09-01T08:00:00.000000Z'}
+    """
+    record: dict[str, str | None] = {"decision": decision, "by": by, "by_name": by_name or None, "at": at}
+    if reason:
+        record["reason"] = reason
+    return record
 
 
 def release_claim(app: Application) -> Callable[[Transaction], None]:

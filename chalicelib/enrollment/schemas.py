@@ -110,6 +110,18 @@ class Priority(BaseModel):
     labels: dict[str, str] = Field(description='{"zh-CN": ..., "en": ...}')
 
 
+class ClassReviewRecord(BaseModel):
+    """The 班主任's latest 班级审核 decision, as the application keeps it."""
+
+    decision: Literal["approve", "return", "reject"]
+    by: str = Field(description="The 班主任's account sub")
+    by_name: str | None = Field(
+        description="The 班主任's name as the class's roster entry had it at the decision; null if it had none"
+    )
+    at: str = Field(description="When, UTC ISO-8601")
+    reason: str | None = Field(description="The reason given (always one to return or reject); null if none")
+
+
 class Application(BaseModel):
     id: str
     school_id: str
@@ -129,6 +141,11 @@ class Application(BaseModel):
     services: list[str]
     lunch: bool
     activities: list[ApplicationActivity]
+    class_review: ClassReviewRecord | None = Field(
+        description="The 班主任's latest 班级审核 decision (approve, return or reject: who, when, why), kept on the "
+        "application so queues need no history read; null before the first review, and on applications reviewed "
+        "before the field existed (GET …/history has the decision then)",
+    )
     version: int
     created_at: str
     updated_at: str

@@ -172,6 +172,27 @@ def item(page: Page, testid: str, w: World, child: str) -> Locator:
     return page.locator(f'[data-testid="{testid}"][data-application-id="{w.children[child].application_id}"]')
 
 
+def history_requests(page: Page) -> list[str]:
+    """The application ids whose history ``page`` asks for (GET …/applications/{id}/history), as they happen."""
+    seen: list[str] = []
+
+    def note(url: str) -> None:
+        found = re.search(r"/applications/([^/?]+)/history(?:\?|$)", url)
+        if found:
+            seen.append(found.group(1))
+
+    page.on("request", lambda req: note(req.url))
+    return seen
+
+
+def forget_class_review(w: World, child: str) -> None:
+    """Make an application look like one reviewed before applications kept the 班主任's decision."""
+    from chalicelib.enrollment.models import Application
+
+    key = Application.key(w.school_id, w.children[child].application_id)
+    Application.get(*key, consistent_read=True).update(actions=[Application.class_review.remove()])
+
+
 def sub_of(tok: str) -> str:
     import base64
 
@@ -270,8 +291,16 @@ def test_class_review_then_principal_approval(open_as: OpenAs, base_url: str, se
     http("POST", w.app_path("a4", "/class-review"), teacher_a, {"decision": "approve"})
     http("POST", w.app_path("b1", "/class-review"), w.teachers["B"], {"decision": "approve"})
 
+    # the applications carry the 班主任's decision (class_review); b1 is made to look like one reviewed
+    # before they did (no field: its history has the decision)
+    a2_review = http("GET", w.app_path("a2"), w.principal)["class_review"]
+    assert (a2_review["decision"], a2_review["by_name"], a2_review["by"]) == ("approve", "李老师", sub_of(teacher_a))
+    forget_class_review(w, "b1")
+    assert http("GET", w.app_path("b1"), w.principal)["class_review"] is None
+
     # --- the principal ------------------------------------------------------------------------
     page = open_as(w.principal, w.principal_sub, "王校长", "school_admin")
+    histories = history_requests(page)
     page.goto("/app/#/approvals")
     expect(page.get_by_test_id("nav-approvals")).to_have_text("校长审定")
     expect(page.get_by_test_id("nav-class-review")).to_have_count(0)
@@ -286,9 +315,22 @@ def test_class_review_then_principal_approval(open_as: OpenAs, base_url: str, se
     expect(a2.get_by_test_id("review-priority")).to_have_text("候补优先级 1")
     expect(a2.get_by_test_id("approval-teacher")).to_contain_text("李老师（班主任）")
     expect(a2.get_by_test_id("approval-teacher")).to_contain_text("审核通过")
+    expect(a2.get_by_test_id("approval-teacher").locator('[data-action="teacher_approve"]')).to_have_count(1)
     expect(a2.get_by_test_id("review-activity")).to_contain_text("名额 0/1")
-    expect(item(page, "approval-item", w, "b1").get_by_test_id("review-class-name")).to_have_text("三年级2班")
-    expect(item(page, "approval-item", w, "b1").get_by_test_id("approval-teacher")).to_contain_text("周老师")
+    b1 = item(page, "approval-item", w, "b1")
+    expect(b1.get_by_test_id("review-class-name")).to_have_text("三年级2班")
+    # the queue shows every decision it has without asking for any application's history
+    expect(item(page, "approval-item", w, "a4").get_by_test_id("approval-teacher")).to_contain_text("李老师（班主任）")
+    page.wait_for_load_state("networkidle")
+    assert histories == []
+    # the older one says where its decision is; opening its history (one request) shows it in the row too
+    expect(b1.get_by_test_id("approval-teacher")).to_have_text("班主任的审核情况见办理记录")
+    b1.get_by_test_id("approval-history").click()
+    expect(b1.get_by_test_id("review-history-entry")).to_have_count(3)
+    expect(b1.get_by_test_id("approval-teacher")).to_contain_text("周老师（班主任）")
+    expect(b1.get_by_test_id("approval-teacher")).to_contain_text("审核通过")
+    assert histories == [w.children["b1"].application_id]
+    b1.get_by_test_id("approval-history").click()
 
     # one by one: a3 takes the only place in 围棋
     a3 = item(page, "approval-item", w, "a3")
@@ -347,6 +389,9 @@ def test_class_review_then_principal_approval(open_as: OpenAs, base_url: str, se
     expect(item(page, "approval-item", w, "a3").get_by_test_id("review-activity-state")).to_have_text("已获名额")
     expect(item(page, "approval-item", w, "a2").get_by_test_id("review-activity-state")).to_have_text("候补第 1 位")
     expect(page.get_by_test_id("approval-select")).to_have_count(0)
+    expect(item(page, "approval-item", w, "a3").get_by_test_id("approval-teacher")).to_contain_text("审核通过")
+    page.wait_for_load_state("networkidle")
+    assert histories == [w.children["b1"].application_id]  # decisions and status changes read no history either
 
     # English
     page.get_by_test_id("lang-toggle").click()

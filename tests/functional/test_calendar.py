@@ -170,6 +170,96 @@ def test_term_rules_are_checked_with_field_details(api: Api, world: World) -> No
     assert listed(api, world) == []
 
 
+def _details(r: Any) -> dict[str, dict[str, Any]]:
+    return {d["field"]: d for d in r.json["error"]["details"]}
+
+
+def test_rule_errors_have_codes_and_speak_the_callers_language(api: Api, world: World) -> None:
+    """A holiday outside the term, a make-up day on a weekday, ...: zh-CN by default, English on request."""
+    bad = {
+        **AUTUMN,
+        "holidays": [
+            {"starts_on": "2026-10-01", "ends_on": "2026-10-07", "name": "国庆节"},
+            {"starts_on": "2027-01-10", "ends_on": "2027-02-10", "name": "寒假"},
+        ],
+        "make_up_days": [{"date": "2026-09-28", "runs_weekday": 1, "name": "周一调休"}],
+    }
+    zh = create(api, world, bad)
+    assert zh.status_code == 400 and zh.json["error"]["code"] == "validation_error"
+    assert zh.json["error"]["message"] == "提交的数据有误，请检查标出的字段。"
+    details = _details(zh)
+    assert {f: (d["code"], d["type"]) for f, d in details.items()} == {
+        "holidays.1": ("holiday_outside_term", "holiday_outside_term"),
+        "make_up_days.0.date": ("make_up_day_not_weekend", "make_up_day_not_weekend"),
+    }
+    assert details["holidays.1"]["message"] == "节假日“寒假”须在学期日期（2026-09-01 至 2027-01-15）之内。"
+    assert details["holidays.1"]["params"] == {
+        "name": "寒假",
+        "term_starts_on": "2026-09-01",
+        "term_ends_on": "2027-01-15",
+    }
+    assert details["make_up_days.0.date"]["message"] == "调休上课日须是周六或周日，2026-09-28 不是。"
+
+    en = api.post(terms_path(world), bad, as_=world.school_admin, headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert en.status_code == 400 and en.json["error"]["message"] == "Some fields are not valid; see details."
+    en_details = _details(en)
+    assert {f: d["code"] for f, d in en_details.items()} == {f: d["code"] for f, d in details.items()}
+    assert en_details["holidays.1"]["message"] == (
+        'The holiday "寒假" must lie within the term (2026-09-01 to 2027-01-15).'
+    )
+    assert en_details["make_up_days.0.date"]["message"] == (
+        "A make-up day (调休) must be a Saturday or Sunday; 2026-09-28 is not."
+    )
+    # a date that is not YYYY-MM-DD (the calendar's own check) is localised too
+    odd = {"name": "x", "starts_on": "2026-9-1", "ends_on": "2026-12-31"}
+    r = create(api, world, odd)
+    assert _details(r)["starts_on"]["message"] == "请按 YYYY-MM-DD 填写有效日期，如 2026-09-01。"
+    r = api.post(terms_path(world), odd, as_=world.school_admin, headers={"Accept-Language": "en"})
+    assert _details(r)["starts_on"]["message"] == "Enter a valid date as YYYY-MM-DD, e.g. 2026-09-01."
+    assert listed(api, world) == []
+
+
+def test_changes_and_overlaps_are_localised_too(api: Api, world: World) -> None:
+    path = f"{terms_path(world)}/{create(api, world).json['id']}"
+    change = {"make_up_days": [{"date": "2026-10-03", "runs_weekday": 1, "name": "假期中"}]}
+    for lang, message in [
+        ("zh-CN", "调休日 2026-10-03 落在节假日“国庆节”之内。"),
+        ("en", 'The make-up day 2026-10-03 falls inside the holiday "国庆节".'),
+    ]:
+        r = api.patch(path, change, as_=world.school_admin, headers={"If-Match": '"1"', "Accept-Language": lang})
+        assert r.status_code == 400
+        assert _details(r)["make_up_days.0.date"] | {"params": None} == {
+            "field": "make_up_days.0.date",
+            "type": "make_up_day_in_holiday",
+            "code": "make_up_day_in_holiday",
+            "message": message,
+            "params": None,
+        }
+    clash = {"name": "重叠", "starts_on": "2027-01-15", "ends_on": "2027-03-01"}
+    zh = create(api, world, clash)
+    assert zh.status_code == 409 and zh.json["error"]["code"] == "term_overlaps"
+    (detail,) = zh.json["error"]["details"]
+    assert detail["code"] == "term_overlaps" and detail["field"] == "starts_on"
+    assert detail["message"] == "与学期“2026秋季学期”（2026-09-01 至 2027-01-15）的日期重叠。"
+    en = api.post(terms_path(world), clash, as_=world.school_admin, headers={"Accept-Language": "en"})
+    assert en.json["error"]["details"][0]["message"] == 'Overlaps the term "2026秋季学期" (2026-09-01 to 2027-01-15).'
+    assert en.json["error"]["details"][0]["term"]["name"] == "2026秋季学期"
+
+
+def test_calendar_range_errors_are_localised(api: Api, world: World) -> None:
+    base = f"/schools/{world.school_id}/calendar"
+    for lang, reversed_, too_long in [
+        ("zh-CN", "结束日期（to）不能早于开始日期（from）。", "每次最多查询 370 天。"),
+        ("en", "The last date (to) must be on or after the first (from).", "At most 370 days per request."),
+    ]:
+        headers = {"Accept-Language": lang}
+        r = api.get(base + "?from=2026-09-02&to=2026-09-01", as_=world.teacher, headers=headers)
+        assert r.status_code == 400 and _details(r)["to"]["code"] == "range_reversed"
+        assert _details(r)["to"]["message"] == reversed_
+        r = api.get(base + "?from=2026-01-01&to=2027-01-06", as_=world.teacher, headers=headers)
+        assert _details(r)["to"]["code"] == "range_too_long" and _details(r)["to"]["message"] == too_long
+
+
 def test_invalid_json_and_non_object_bodies(api: Api, world: World) -> None:
     r = api.call("POST", terms_path(world), raw="{nope", as_=world.school_admin)
     assert r.status_code == 400 and r.json["error"]["code"] == "invalid_json"

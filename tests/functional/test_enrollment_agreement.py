@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from tests.functional.conftest import Api, World
@@ -159,3 +161,59 @@ def test_signed_copies_keep_the_text_they_were_signed_with(api: Api, world: Worl
     item = SignedAgreement.get(*SignedAgreement.key(world.school_id, app["id"]), consistent_read=True)
     item.update(actions=[SignedAgreement.text.set(old_text)])  # as the old rendering stored it
     assert api.get(path, as_=fam.guardian).json["text"] == old_text
+
+
+@dataclass(frozen=True)
+class FixedClock:
+    at: dt.datetime
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+
+def _service_at(container: Any, at: dt.datetime) -> Any:
+    """The enrolment service as the container builds it, with the clock stopped at ``at`` (an edge we own)."""
+    from chalicelib.enrollment.services import EnrollmentService
+
+    return EnrollmentService(
+        container.data.connection, FixedClock(at), lambda: None, container.vault, container.roster, container.catalog
+    )
+
+
+def test_signed_on_is_the_school_local_date(api: Api, world: World, container: Any) -> None:
+    """17:00 UTC on 1 September is already 2 September in Beijing: the guardian signs on the 2nd."""
+    term = new_term(api, world)
+    _template(api, world, term.term_id, "签订日期：{{signed_on}}。")
+    evening_utc = dt.datetime(2026, 9, 1, 17, 0, tzinfo=dt.UTC)
+    svc = _service_at(container, evening_utc)
+    fam = new_family(api, world)
+    app_id = approved(api, world, fam, term)["id"]
+    guardian = container.auth.verify(f"Bearer {fam.guardian}")
+    assert svc.preview_agreement(guardian, world.school_id, app_id)["text"] == "签订日期：2026-09-02。"
+    signed = svc.sign(guardian, world.school_id, app_id, 1, "127.0.0.1", "KehouTest/1.0")
+    assert signed["text"] == "签订日期：2026-09-02。" and signed["signed_at"] == "2026-09-01T17:00:00.000000Z"
+    assert api.get(app_path(world, app_id, "/agreement"), as_=fam.guardian).json["text"] == "签订日期：2026-09-02。"
+    # an hour before Beijing's midnight both dates agree
+    fam2 = new_family(api, world, "+8613800000779")
+    app2 = approved(api, world, fam2, term)["id"]
+    before_midnight = _service_at(container, dt.datetime(2026, 9, 1, 15, 0, tzinfo=dt.UTC))
+    preview = before_midnight.preview_agreement(container.auth.verify(f"Bearer {fam2.guardian}"), world.school_id, app2)
+    assert preview["text"] == "签订日期：2026-09-01。"
+
+
+def test_signed_on_follows_the_schools_own_time_zone(api: Api, world: World, container: Any) -> None:
+    """Not Beijing time for everyone: a school in Ürümqi time (UTC+6) is still on the 1st at 17:00 UTC."""
+    school = api.get(f"/schools/{world.school_id}", as_=world.school_admin)
+    r = api.patch(
+        f"/schools/{world.school_id}",
+        {"time_zone": "Asia/Urumqi"},
+        as_=world.district_admin,
+        headers={"If-Match": school.headers["ETag"]},
+    )
+    assert r.status_code == 200 and r.json["time_zone"] == "Asia/Urumqi", r.body
+    term, fam = new_term(api, world), new_family(api, world)
+    _template(api, world, term.term_id, "签订日期：{{signed_on}}。")
+    app_id = approved(api, world, fam, term)["id"]
+    svc = _service_at(container, dt.datetime(2026, 9, 1, 17, 0, tzinfo=dt.UTC))
+    signed = svc.sign(container.auth.verify(f"Bearer {fam.guardian}"), world.school_id, app_id, 1, "127.0.0.1", "ua")
+    assert signed["text"] == "签订日期：2026-09-01。"

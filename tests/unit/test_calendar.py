@@ -172,9 +172,114 @@ def test_make_up_day_runs_a_weekday(weekday: int) -> None:
     assert kinds(term) == {("make_up_days.0.runs_weekday", "make_up_day_weekday")}
 
 
-def test_problems_carry_field_message_and_type() -> None:
+def test_problems_carry_field_code_params_and_a_localised_message() -> None:
     (p,) = problems(TermRules(D(2026, 9, 2), D(2026, 9, 1)))
-    assert set(p) == {"field", "message", "type"} and p["message"]
+    assert set(p) == {"field", "type", "code", "message", "params"}
+    assert p["code"] == p["type"] == "term_ends_before_start" and p["message"] == "学期的结束日期不能早于开始日期。"
+    (en,) = problems(TermRules(D(2026, 9, 2), D(2026, 9, 1)), "en")
+    assert en["message"] == "The term must end on or after its first day."
+
+
+# Every rule, broken once: (term, the problem's field, code, zh-CN message, English message).
+EVERY_RULE = [
+    (
+        TermRules(D(2026, 9, 1), D(2027, 9, 1)),
+        "ends_on",
+        "term_too_long",
+        "一个学期最长一年。",
+        "A term lasts at most one year.",
+    ),
+    (
+        TermRules(D(2026, 9, 1), D(2026, 12, 31), (Holiday(D(2026, 10, 7), D(2026, 10, 1), "国庆节"),)),
+        "holidays.0.ends_on",
+        "holiday_ends_before_start",
+        "节假日“国庆节”的结束日期不能早于开始日期。",
+        'The holiday "国庆节" must end on or after its first day.',
+    ),
+    (
+        TermRules(D(2026, 9, 1), D(2026, 12, 31), (Holiday(D(2026, 12, 20), D(2027, 1, 3), "元旦"),)),
+        "holidays.0",
+        "holiday_outside_term",
+        "节假日“元旦”须在学期日期（2026-09-01 至 2026-12-31）之内。",
+        'The holiday "元旦" must lie within the term (2026-09-01 to 2026-12-31).',
+    ),
+    (
+        TermRules(
+            D(2026, 9, 1),
+            D(2026, 12, 31),
+            (Holiday(D(2026, 10, 1), D(2026, 10, 7), "国庆节"), Holiday(D(2026, 10, 5), D(2026, 10, 9), "秋假")),
+        ),
+        "holidays.1",
+        "holidays_overlap",
+        "节假日“秋假”与“国庆节”的日期重叠。",
+        'The holiday "秋假" overlaps "国庆节".',
+    ),
+    (
+        TermRules(
+            D(2026, 9, 1),
+            D(2026, 12, 31),
+            (),
+            (MakeUpDay(D(2026, 9, 27), 3, "国庆调休"), MakeUpDay(D(2026, 9, 27), 4, "又一天")),
+        ),
+        "make_up_days.1.date",
+        "make_up_day_duplicate",
+        "调休日 2026-09-27 与“国庆调休”是同一天。",
+        'The make-up day 2026-09-27 is the same date as "国庆调休".',
+    ),
+    (
+        TermRules(D(2026, 9, 1), D(2026, 12, 31), (), (MakeUpDay(D(2026, 9, 27), 6, "调休"),)),
+        "make_up_days.0.runs_weekday",
+        "make_up_day_weekday",
+        "调休日须按周一至周五中某一天的课表上课（1 = 周一 … 5 = 周五）。",
+        "A make-up day runs the timetable of a weekday: 1 (Monday) to 5 (Friday).",
+    ),
+    (
+        TermRules(D(2026, 9, 1), D(2026, 12, 31), (), (MakeUpDay(D(2026, 9, 28), 1, "调休"),)),
+        "make_up_days.0.date",
+        "make_up_day_not_weekend",
+        "调休上课日须是周六或周日，2026-09-28 不是。",
+        "A make-up day (调休) must be a Saturday or Sunday; 2026-09-28 is not.",
+    ),
+    (
+        TermRules(D(2026, 9, 1), D(2026, 12, 31), (), (MakeUpDay(D(2027, 1, 2), 1, "元旦调休"),)),
+        "make_up_days.0.date",
+        "make_up_day_outside_term",
+        "调休日 2027-01-02 须在学期日期（2026-09-01 至 2026-12-31）之内。",
+        "The make-up day 2027-01-02 must lie within the term (2026-09-01 to 2026-12-31).",
+    ),
+    (
+        TermRules(
+            D(2026, 9, 1),
+            D(2026, 12, 31),
+            (Holiday(D(2026, 10, 1), D(2026, 10, 7), "国庆节"),),
+            (MakeUpDay(D(2026, 10, 3), 1, "调休"),),
+        ),
+        "make_up_days.0.date",
+        "make_up_day_in_holiday",
+        "调休日 2026-10-03 落在节假日“国庆节”之内。",
+        'The make-up day 2026-10-03 falls inside the holiday "国庆节".',
+    ),
+]
+
+
+@pytest.mark.parametrize(("term", "field", "code", "zh", "en"), EVERY_RULE, ids=[r[2] for r in EVERY_RULE])
+def test_every_rule_has_a_stable_code_and_both_messages(
+    term: TermRules, field: str, code: str, zh: str, en: str
+) -> None:
+    (p,) = problems(term)
+    assert (p["field"], p["code"], p["type"], p["message"]) == (field, code, code, zh)
+    (p_en,) = problems(term, "en")
+    assert (p_en["field"], p_en["code"], p_en["message"]) == (field, code, en)
+    assert p_en["params"] == p["params"]  # the values the message names, for clients that word it themselves
+
+
+def test_every_calendar_message_exists_in_both_languages() -> None:
+    from chalicelib.core.i18n import MESSAGES
+
+    calendar = {k: v for k, v in MESSAGES.items() if k.startswith("calendar.")}
+    codes = {r[2] for r in EVERY_RULE} | {"term_ends_before_start", "range_reversed", "range_too_long"}
+    assert {f"calendar.{c}" for c in codes} | {"calendar.term_overlaps"} == set(calendar)
+    assert all(set(v) == {"zh-CN", "en"} and all(v.values()) for v in calendar.values())
 
 
 def test_terms_overlap_when_they_share_a_date() -> None:
@@ -192,6 +297,11 @@ def test_calendar_range() -> None:
         "range_too_long"
     ]
     assert [p["type"] for p in range_problems(D(2026, 9, 2), D(2026, 9, 1))] == ["range_reversed"]
+    (long,) = range_problems(D(2026, 1, 1), D(2027, 1, 10), locale="en")
+    assert long["code"] == "range_too_long" and long["message"] == "At most 370 days per request."
+    assert long["params"] == {"max_days": 370}
+    (backwards,) = range_problems(D(2026, 9, 2), D(2026, 9, 1))
+    assert backwards["message"] == "结束日期（to）不能早于开始日期（from）。"
 
 
 def test_a_year_is_counted_by_the_calendar() -> None:

@@ -63,3 +63,17 @@ def test_other_currencies_keep_their_symbol_and_no_program_leaves_blanks() -> No
         "足球：HK$300.00/学期；午餐（学校代收）：HK$15.00/天"
     )
     assert set(choices(_app(["care"], True, {}), None).values()) == {""}
+
+
+def test_signed_on_is_the_date_at_the_school() -> None:
+    import datetime as dt
+
+    from chalicelib.enrollment.agreements import school_date
+
+    evening = dt.datetime(2026, 9, 1, 17, 0, tzinfo=dt.UTC)
+    assert school_date(evening, "Asia/Shanghai") == dt.date(2026, 9, 2)  # 01:00 on the 2nd in Beijing
+    assert school_date(evening, "Asia/Urumqi") == dt.date(2026, 9, 1)  # 23:00 on the 1st
+    assert school_date(dt.datetime(2026, 9, 1, 15, 59, tzinfo=dt.UTC), "Asia/Shanghai") == dt.date(2026, 9, 1)
+    assert school_date(dt.datetime(2026, 9, 1, 16, 0, tzinfo=dt.UTC), "Asia/Shanghai") == dt.date(2026, 9, 2)
+    # no zone, or one this Python does not know: Asia/Shanghai, as for the access log's days
+    assert school_date(evening, None) == school_date(evening, "Nowhere/Atlantis") == dt.date(2026, 9, 2)

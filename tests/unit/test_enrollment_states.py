@@ -51,3 +51,19 @@ def test_every_moving_action_has_its_event() -> None:
     for action in states.TRANSITIONS:
         if action != "edit":
             assert action in states.EVENTS
+
+
+def test_the_class_review_record_and_its_json() -> None:
+    """What the application keeps of 班级审核, and how an application without it (older) reads."""
+    from chalicelib.enrollment.applications import class_review_json
+    from chalicelib.enrollment.models import Application
+    from chalicelib.enrollment.reviews import class_review_record
+
+    at = "2026-09-01T08:00:00.000000Z"
+    approved = class_review_record("approve", "t-1", "李老师", at, None)
+    assert approved == {"decision": "approve", "by": "t-1", "by_name": "李老师", "at": at}  # no reason stored
+    returned = class_review_record("return", "t-1", "", at, "请补充")
+    assert returned == {"decision": "return", "by": "t-1", "by_name": None, "at": at, "reason": "请补充"}
+    assert class_review_json(Application(class_review=approved)) == {**approved, "reason": None}
+    assert class_review_json(Application(class_review=returned)) == returned
+    assert class_review_json(Application()) is None  # written before applications kept it

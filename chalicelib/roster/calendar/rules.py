@@ -19,14 +19,19 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.core import i18n
 
 SATURDAY, SUNDAY = 6, 7  # ISO weekdays; Monday is 1
 MAX_CALENDAR_DAYS = 370
 
-Problem = dict[str, str]  # {"field", "message", "type"}: one entry of a validation error's details
+# One entry of a validation error's details: {"field", "type", "code", "message", "params"}.
+Problem = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -133,80 +138,116 @@ def longer_than_a_year(start: dt.date, end: dt.date) -> bool:
 # -- validation ----------------------------------------------------------------------------------
 
 
-def problems(term: TermRules) -> list[Problem]:
+@dataclass(frozen=True)
+class Found:
+    """One broken rule: where (the request body's field path), which rule (a stable code, also the
+    i18n key ``calendar.<code>``) and the values its message names."""
+
+    field: str
+    code: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def detail(self, locale: str = i18n.DEFAULT_LOCALE) -> Problem:
+        """As a validation error's detail, the message in ``locale`` (zh-CN or en).
+
+        ``type`` repeats ``code``, so clients that branch on pydantic's ``type`` keep working.
+        """
+        text = i18n.message(f"calendar.{self.code}", locale).format_map(_Params(self.params))
+        return {"field": self.field, "type": self.code, "code": self.code, "message": text, "params": self.params}
+
+
+class _Params(dict[str, Any]):
+    """A message's values; a placeholder without one stays as written rather than failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def problems(term: TermRules, locale: str = i18n.DEFAULT_LOCALE) -> list[Problem]:
     """Everything wrong with a 学期, as field-level details (empty when the term is valid).
 
-    Field names follow the request body (``holidays.0.ends_on``), like pydantic's own errors.
+    Field names follow the request body (``holidays.0.ends_on``), like pydantic's own errors; each
+    detail has its rule's ``code`` and a message in ``locale``.
     """
-    return [
+    found = [
         *_span_problems(term),
         *_holiday_problems(term),
         *_holiday_overlaps(term.holidays),
         *_make_up_problems(term),
     ]
+    return [f.detail(locale) for f in found]
 
 
-def _problem(field: str, kind: str, message: str) -> Problem:
-    return {"field": field, "message": message, "type": kind}
-
-
-def _span_problems(term: TermRules) -> Iterator[Problem]:
+def _span_problems(term: TermRules) -> Iterator[Found]:
     if term.ends_on < term.starts_on:
-        yield _problem("ends_on", "term_ends_before_start", "must be on or after starts_on")
+        yield Found("ends_on", "term_ends_before_start")
     elif longer_than_a_year(term.starts_on, term.ends_on):
-        yield _problem("ends_on", "term_too_long", "a term lasts at most one year")
+        yield Found("ends_on", "term_too_long")
 
 
-def _holiday_problems(term: TermRules) -> Iterator[Problem]:
+def _holiday_problems(term: TermRules) -> Iterator[Found]:
     for i, h in enumerate(term.holidays):
         if h.ends_on < h.starts_on:
-            yield _problem(f"holidays.{i}.ends_on", "holiday_ends_before_start", "must be on or after starts_on")
+            yield Found(f"holidays.{i}.ends_on", "holiday_ends_before_start", {"name": h.name})
         elif not (term.contains(h.starts_on) and term.contains(h.ends_on)):
-            yield _problem(f"holidays.{i}", "holiday_outside_term", "must lie within the term")
+            yield Found(f"holidays.{i}", "holiday_outside_term", {"name": h.name, **_term_span(term)})
 
 
-def _holiday_overlaps(holidays: Sequence[Holiday]) -> Iterator[Problem]:
+def _term_span(term: TermRules) -> dict[str, str]:
+    return {"term_starts_on": term.starts_on.isoformat(), "term_ends_on": term.ends_on.isoformat()}
+
+
+def _holiday_overlaps(holidays: Sequence[Holiday]) -> Iterator[Found]:
     """Sweep in start order, keeping the holiday that reaches furthest: each one that starts before
     that reach overlaps it (so a long holiday covering two short ones flags both)."""
     ranked = sorted((h.starts_on, i) for i, h in enumerate(holidays) if h.ends_on >= h.starts_on)
     reach: tuple[dt.date, int] | None = None
     for start, i in ranked:
         if reach is not None and start <= reach[0]:
-            yield _problem(f"holidays.{i}", "holidays_overlap", f"overlaps holidays.{reach[1]}")
+            other = holidays[reach[1]]
+            params = {"name": holidays[i].name, "other": f"holidays.{reach[1]}", "other_name": other.name}
+            yield Found(f"holidays.{i}", "holidays_overlap", params)
         if reach is None or holidays[i].ends_on > reach[0]:
             reach = (holidays[i].ends_on, i)
 
 
-def _make_up_problems(term: TermRules) -> Iterator[Problem]:
+def _make_up_problems(term: TermRules) -> Iterator[Found]:
     seen: dict[dt.date, int] = {}
     for i, m in enumerate(term.make_up_days):
         if m.date in seen:
-            yield _problem(
-                f"make_up_days.{i}.date", "make_up_day_duplicate", f"same date as make_up_days.{seen[m.date]}"
-            )
+            first = seen[m.date]
+            params = {
+                "date": m.date.isoformat(),
+                "other": f"make_up_days.{first}",
+                "other_name": term.make_up_days[first].name,
+            }
+            yield Found(f"make_up_days.{i}.date", "make_up_day_duplicate", params)
         seen.setdefault(m.date, i)
         yield from _make_up_day_problems(term, i, m)
 
 
-def _make_up_day_problems(term: TermRules, i: int, m: MakeUpDay) -> Iterator[Problem]:
-    field = f"make_up_days.{i}"
+def _make_up_day_problems(term: TermRules, i: int, m: MakeUpDay) -> Iterator[Found]:
+    path = f"make_up_days.{i}"
+    day = {"date": m.date.isoformat()}
     if not 1 <= m.runs_weekday <= 5:
-        yield _problem(f"{field}.runs_weekday", "make_up_day_weekday", "must be 1 (Monday) to 5 (Friday)")
+        yield Found(f"{path}.runs_weekday", "make_up_day_weekday", {"runs_weekday": m.runs_weekday})
     if m.date.isoweekday() < SATURDAY:
-        yield _problem(f"{field}.date", "make_up_day_not_weekend", "a make-up day (调休) must be a Saturday or Sunday")
+        yield Found(f"{path}.date", "make_up_day_not_weekend", day)
     if not term.contains(m.date):
-        yield _problem(f"{field}.date", "make_up_day_outside_term", "must lie within the term")
+        yield Found(f"{path}.date", "make_up_day_outside_term", day | _term_span(term))
     holiday = next((h for h in term.holidays if h.covers(m.date)), None)
     if holiday is not None:
-        yield _problem(f"{field}.date", "make_up_day_in_holiday", f"falls inside the holiday {holiday.name}")
+        yield Found(f"{path}.date", "make_up_day_in_holiday", day | {"holiday": holiday.name})
 
 
-def range_problems(start: dt.date, end: dt.date, max_days: int = MAX_CALENDAR_DAYS) -> list[Problem]:
+def range_problems(
+    start: dt.date, end: dt.date, max_days: int = MAX_CALENDAR_DAYS, locale: str = i18n.DEFAULT_LOCALE
+) -> list[Problem]:
     """A calendar query's ``from``..``to``: ordered, and at most ``max_days`` dates."""
     if end < start:
-        return [_problem("to", "range_reversed", "must be on or after from")]
+        return [Found("to", "range_reversed").detail(locale)]
     if (end - start).days + 1 > max_days:
-        return [_problem("to", "range_too_long", f"at most {max_days} days per request")]
+        return [Found("to", "range_too_long", {"max_days": max_days}).detail(locale)]
     return []
 
 

@@ -12,6 +12,7 @@ import re
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+from pydantic_core import PydanticCustomError
 
 from .rules import MAX_CALENDAR_DAYS, Holiday, MakeUpDay, TermRules
 
@@ -21,11 +22,14 @@ MAX_MAKE_UP_DAYS = 60
 
 
 def _iso_date_only(value: Any) -> Any:
-    """Only ``YYYY-MM-DD`` strings: pydantic alone would also take timestamps and datetimes."""
+    """Only ``YYYY-MM-DD`` strings: pydantic alone would also take timestamps and datetimes.
+
+    Refused as pydantic's own ``date_parsing`` error, so the API says it in the caller's language.
+    """
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not (isinstance(value, str) and ISO_DATE.match(value.strip())):
-        raise ValueError("use an ISO date, YYYY-MM-DD")
+        raise PydanticCustomError("date_parsing", "use an ISO date, YYYY-MM-DD")
     return value.strip()
 
 

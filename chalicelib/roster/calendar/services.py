@@ -23,7 +23,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import authz, idempotency, outbox
+from chalicelib.core import authz, i18n, idempotency, outbox
 from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
@@ -74,18 +74,27 @@ class CalendarService:
 
     # -- API use cases -----------------------------------------------------------------------------
 
-    def create_term(self, p: Principal, school_id: str, cmd: schemas.TermCreate) -> Term:
+    def create_term(
+        self, p: Principal, school_id: str, cmd: schemas.TermCreate, locale: str = i18n.DEFAULT_LOCALE
+    ) -> Term:
         """Create a 学期; see :meth:`create_term_with_key`."""
-        return self.create_term_with_key(p, school_id, cmd, None)[0]
+        return self.create_term_with_key(p, school_id, cmd, None, locale)[0]
 
     def create_term_with_key(
-        self, p: Principal, school_id: str, cmd: schemas.TermCreate, idempotency_key: str | None
+        self,
+        p: Principal,
+        school_id: str,
+        cmd: schemas.TermCreate,
+        idempotency_key: str | None,
+        locale: str = i18n.DEFAULT_LOCALE,
     ) -> tuple[Term, bool]:
         """Create a 学期; ``(term, created)``.
 
         With an ``Idempotency-Key``, a retry with the same body returns the term the first request
         created (``created`` False; it is not checked for overlaps again) and a different body is
-        refused (422). The key is claimed in the term's own transaction.
+        refused (422). The key is claimed in the term's own transaction. A broken rule answers 400
+        ``validation_error`` with one detail per problem (its ``code`` and a message in ``locale``);
+        an overlap 409 ``term_overlaps``, its detail localised the same way.
         """
         authz.require_school_admin(p, school_id)
         req = None
@@ -95,7 +104,7 @@ class CalendarService:
             if previous:
                 return self.require_term(school_id, previous), False
         term_id = self._ids()
-        candidate = _validated(cmd.rules(), term_id)
+        candidate = _validated(cmd.rules(), term_id, locale)
         now = iso(self._clock.now())
         pk, sk = Term.key(school_id, term_id)
         term = Term(pk, sk, tenant_id=school_id, kind="Term", term_id=term_id, name=cmd.name)
@@ -103,7 +112,9 @@ class CalendarService:
         term.created_at = term.updated_at = now
         event = _event("TermCreated", term, {"name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on})
         try:
-            self._write(candidate, lambda tx: tx.save(term, condition=Term.sk.does_not_exist()), term, event, req)
+            self._write(
+                candidate, lambda tx: tx.save(term, condition=Term.sk.does_not_exist()), term, event, req, locale
+            )
         except _KeyClaimed as claimed:  # a concurrent request with the same key won: answer as a replay
             return self.require_term(school_id, claimed.resource_id), False
         return term, True
@@ -121,20 +132,27 @@ class CalendarService:
         return self.require_term(school_id, term_id)
 
     def update_term(
-        self, p: Principal, school_id: str, term_id: str, cmd: schemas.TermUpdate, if_match: str | None
+        self,
+        p: Principal,
+        school_id: str,
+        term_id: str,
+        cmd: schemas.TermUpdate,
+        if_match: str | None,
+        locale: str = i18n.DEFAULT_LOCALE,
     ) -> Term:
-        """Apply the changes, then validate the whole 学期 again (dates, holidays, 调休, overlaps)."""
+        """Apply the changes, then validate the whole 学期 again (dates, holidays, 调休, overlaps);
+        problems are reported as by :meth:`create_term_with_key`, in ``locale``."""
         authz.require_school_admin(p, school_id)
         term = self.require_term(school_id, term_id)
         _check_version(term, expected_version(if_match, cmd.version))
-        candidate = _validated(cmd.applied_to(term.rules()), term_id)
+        candidate = _validated(cmd.applied_to(term.rules()), term_id, locale)
         changed = sorted(cmd.model_dump(exclude_unset=True, exclude={"version"}))
         if cmd.name is not None:
             term.name = cmd.name
         term.set_rules(candidate)
         term.updated_at = iso(self._clock.now())
         detail = {"fields": changed, "starts_on": term.starts_on, "ends_on": term.ends_on}
-        self._write(candidate, lambda tx: tx.save(term), term, _event("TermChanged", term, detail))
+        self._write(candidate, lambda tx: tx.save(term), term, _event("TermChanged", term, detail), locale=locale)
         return term
 
     def delete_term(self, p: Principal, school_id: str, term_id: str, if_match: str | None) -> None:
@@ -143,10 +161,12 @@ class CalendarService:
         _check_version(term, expected_version(if_match, None))
         self._write(None, lambda tx: tx.delete(term), term, _event("TermDeleted", term, {}))
 
-    def calendar(self, p: Principal, school_id: str, start: dt.date, end: dt.date) -> list[ServiceDay]:
+    def calendar(
+        self, p: Principal, school_id: str, start: dt.date, end: dt.date, locale: str = i18n.DEFAULT_LOCALE
+    ) -> list[ServiceDay]:
         """Service days from ``start`` to ``end`` (both included) for any member of the school."""
         authz.require_member(p, school_id)
-        found = rules.range_problems(start, end)
+        found = rules.range_problems(start, end, locale=locale)
         if found:
             raise ValidationFailed(found)
         return self.days(school_id, start, end)
@@ -166,6 +186,7 @@ class CalendarService:
         term: Term,
         event: outbox.DomainEvent,
         req: idempotency.IdempotentRequest | None = None,
+        locale: str = i18n.DEFAULT_LOCALE,
     ) -> None:
         """Commit the staged term write, the school's guard, ``event`` and the idempotency key
         ``req`` (if any) in one transaction.
@@ -179,7 +200,7 @@ class CalendarService:
         for _ in range(GUARD_ATTEMPTS):
             guard = self._guard(school_id)  # read before the terms: any later term write bumps it
             if candidate is not None:
-                _check_no_overlap(candidate, self._terms(school_id))
+                _check_no_overlap(candidate, self._terms(school_id), locale)
             now = self._clock.now()
             guard.updated_at = iso(now)
             try:
@@ -243,22 +264,21 @@ def _failed_items(exc: TransactWriteError, names: list[str]) -> set[str]:
     return {n for n, r in zip(names, reasons, strict=False) if r is not None and r.code == "ConditionalCheckFailed"}
 
 
-def _validated(candidate: TermRules, term_id: str) -> TermRules:
-    found = rules.problems(candidate)
+def _validated(candidate: TermRules, term_id: str, locale: str) -> TermRules:
+    found = rules.problems(candidate, locale)
     if found:
         raise ValidationFailed(found)
     return TermRules(candidate.starts_on, candidate.ends_on, candidate.holidays, candidate.make_up_days, term_id)
 
 
-def _check_no_overlap(candidate: TermRules, terms: list[Term]) -> None:
+def _check_no_overlap(candidate: TermRules, terms: list[Term], locale: str) -> None:
     by_id = {t.term_id: t for t in terms}
     clash = rules.first_overlap(candidate, (t.rules() for t in terms))
     if clash is not None and clash.term_id is not None:
         other = by_id[clash.term_id]
         detail = {"term_id": other.term_id, "name": other.name, "starts_on": other.starts_on, "ends_on": other.ends_on}
-        raise Conflict(
-            [{"field": "starts_on", "message": "overlaps another term", "term": detail}], code="term_overlaps"
-        )
+        found = rules.Found("starts_on", "term_overlaps", dict(detail)).detail(locale)
+        raise Conflict([{**found, "term": detail}], code="term_overlaps")
 
 
 def _check_version(term: Term, expected: int) -> None:

@@ -3,7 +3,8 @@
 // detail with its history (#/review/<application id>).
 //
 // Applications carry the child's and the class's names (a snapshot the API takes when the guardian writes
-// the application), so no roster read is needed to show a queue. Activity names come from the term's
+// the application), so no roster read is needed to show a queue, and the 班主任's latest decision
+// (`class_review`), so the principal's queue reads no history either. Activity names come from the term's
 // published program (公示) and places from the term's places (taken/capacity, 候补), read once per term
 // and kept here, the homeroom teachers from the school's classes.
 
@@ -199,8 +200,8 @@ addMessages({
     "approval.td.teacher_approve": "审核通过",
     "approval.td.return": "退回",
     "approval.td.teacher_reject": "拒绝",
-    "approval.teacherLoading": "正在读取班主任审核记录…",
-    "approval.teacherNone": "没有班主任审核记录",
+    "approval.teacherNone": "班主任尚未审核",
+    "approval.teacherInHistory": "班主任的审核情况见办理记录",
   },
   en: {
     "review.nav.class": "Class review",
@@ -363,14 +364,16 @@ addMessages({
     "approval.td.teacher_approve": "Approved",
     "approval.td.return": "Returned",
     "approval.td.teacher_reject": "Rejected",
-    "approval.teacherLoading": "Loading the homeroom teacher's decision…",
-    "approval.teacherNone": "No homeroom teacher decision on record",
+    "approval.teacherNone": "Not reviewed by the homeroom teacher yet",
+    "approval.teacherInHistory": "See the history for the homeroom teacher's decision",
   },
 });
 
 const CLASS_STATUSES = ["submitted", "returned", "teacher_approved", "approved", "active", "rejected", "withdrawn"];
 const APPROVAL_STATUSES = ["teacher_approved", "approved", "active", "rejected", "withdrawn", "submitted", "returned"];
 const TEACHER_ACTIONS = ["teacher_approve", "return", "teacher_reject"];
+const REVIEW_ACTIONS = { approve: "teacher_approve", return: "return", reject: "teacher_reject" }; // class_review.decision
+const UNREVIEWED_STATUSES = ["draft", "submitted"];
 const REASON_MAX = 300;
 const BATCH_MAX = 50; // the API takes at most 50 ids per request
 const PAGE = "20";
@@ -621,15 +624,33 @@ function renderActivities(app) {
 }
 
 function renderTeacherDecision(app) {
-  const hist = cache.histories.get(app.id);
-  if (!hist || (hist.loading && !hist.items)) return h("span", { class: "muted small" }, t("approval.teacherLoading"));
-  if (hist.error && !hist.items) return errorBox(hist.error, "approval-teacher-error");
-  const decision = [...hist.items].reverse().find((e) => TEACHER_ACTIONS.includes(e.action));
-  if (!decision) return h("span", { class: "muted" }, t("approval.teacherNone"));
+  const decision = teacherDecision(app);
+  if (!decision) {
+    // An application reviewed before it carried `class_review`: its history has the decision, one click
+    // away ("查看记录"), rather than one history request per application on the page.
+    const key = UNREVIEWED_STATUSES.includes(app.status) ? "approval.teacherNone" : "approval.teacherInHistory";
+    return h("span", { class: "muted", "data-testid": "approval-teacher-none" }, t(key));
+  }
   return [
-    h("span", { "data-action": decision.action }, t("approval.teacherDecision", { who: actorName(decision, app), at: formatTime(decision.at), action: t(`approval.td.${decision.action}`) })),
+    h("span", { "data-action": decision.action }, t("approval.teacherDecision", { who: decision.who, at: formatTime(decision.at), action: t(`approval.td.${decision.action}`) })),
     decision.reason ? h("span", { class: "rv-reason" }, t("review.h.reason", { reason: decision.reason })) : null,
   ];
+}
+
+/** The 班主任's latest decision: the application's `class_review`, else (older applications) its history once the reader opened it. */
+function teacherDecision(app) {
+  const review = app.class_review;
+  if (review) return { action: REVIEW_ACTIONS[review.decision], at: review.at, reason: review.reason, who: reviewerName(review, app) };
+  const hist = cache.histories.get(app.id);
+  const entry = hist && hist.items && [...hist.items].reverse().find((e) => TEACHER_ACTIONS.includes(e.action));
+  return entry ? { action: entry.action, at: entry.at, reason: entry.reason, who: actorName(entry, app) } : null;
+}
+
+/** The name the review was recorded with; without one, the class's 班主任 today (or just the role). */
+function reviewerName(review, app) {
+  const me = session.me && review.by === session.me.sub;
+  if (review.by_name && !me) return t("review.by", { who: review.by_name, role: t("review.role.teacher") });
+  return actorName({ by: review.by, role: "teacher" }, app);
 }
 
 function renderHistoryList(app, testid = "review-history-list") {
@@ -1030,8 +1051,7 @@ function loadApprovalQueue(more = false) {
   if (!more) ap.selected = new Set();
   return loadQueue(ap, schoolPath("/applications"), more, (fresh) => {
     ensurePrograms(fresh);
-    ensurePlaces(fresh, !more);
-    for (const app of fresh) loadHistory(app.id, true); // the 班主任's decision
+    ensurePlaces(fresh, !more); // the 班主任's decision comes with each application (class_review)
   });
 }
 
