@@ -134,6 +134,7 @@ def _adult(a: Adult) -> AdultRecord:
         frozenset(a.skills or ()),
         a.availability,
         a.provider_id,
+        int(a.max_periods_per_week) if a.max_periods_per_week is not None else None,
     )
 
 

@@ -2,10 +2,10 @@
 no timetable exists.
 
 The model is solved again with one assumption literal per rule group (a venue's capacity on a day, one
-place per adult in a slot, a grade's stagger on a day, a grade's minimum). CP-SAT returns a subset of
-groups that cannot hold together (``sufficient_assumptions_for_infeasibility``, with one worker, where
-the core comes from); when small, it is shrunk by deletion to a minimal one, so every group named is
-part of the conflict.
+place per adult in a slot, a grade's stagger on a day, a grade's minimum, the weekly maximum of a team
+of interchangeable adults). CP-SAT returns a subset of groups that cannot hold together
+(``sufficient_assumptions_for_infeasibility``, with one worker, where the core comes from); when small,
+it is shrunk by deletion to a minimal one, so every group named is part of the conflict.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from .inputs import TimetableInputs
-from .messages import Params, Violation
+from .messages import Params, Violation, names
 from .model import Group, TimetableModel
 from .vocabulary import ACTIVITY_PERIOD
 
@@ -56,6 +56,10 @@ def _solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1  # assumptions' cores come from the single sequential search
     solver.parameters.cp_model_presolve = presolve
+    # Every group's constraint has its literal as enforcement, which the default linear relaxation leaves
+    # out; a conflict of sums over the week (a team's weekly maximum against the leaders a day needs) then
+    # took the search several seconds or past the deadline. The full relaxation proves those at once.
+    solver.parameters.linearization_level = 2
     solver.parameters.max_time_in_seconds = max(0.1, deadline - time.monotonic())
     return solver.solve(tm.model), solver
 
@@ -94,6 +98,11 @@ def _describe(inputs: TimetableInputs, key: Group) -> Violation:
         return Violation("conflict_venue_capacity", key[2], ACTIVITY_PERIOD, venue_ids=(venue.id,), params=params)
     if kind == "adults":
         return Violation("conflict_adults", key[1], key[2])
+    if kind == "load":  # a team of interchangeable adults, sharing one weekly maximum
+        adults = [inputs.adult_by_id[a] for a in key[1]]
+        load: Params = {"adults": names([a.name for a in adults]), "max": adults[0].max_periods or 0}
+        code = "conflict_adult_load" if len(adults) == 1 else "conflict_adults_load"
+        return Violation(code, adult_ids=tuple(key[1]), params=load)
     if kind == "stagger":
         classes = tuple(c.id for c in inputs.grades[key[1]])
         return Violation("conflict_stagger", key[2], ACTIVITY_PERIOD, classes, params={"grade": key[1]})

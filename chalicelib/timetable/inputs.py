@@ -94,6 +94,8 @@ class Adult:
 
     ``skills`` are what the adult can lead: ``homework`` (supervising 自主作业) and activity categories.
     ``available`` lists the (weekday, period) slots the adult can take; None means every slot.
+    ``max_periods`` is the most periods a week the adult may be placed in (supervising homework or
+    leading an activity, one period per cell the adult is in); None means no limit.
     """
 
     id: str
@@ -101,6 +103,7 @@ class Adult:
     kind: AdultKind
     skills: frozenset[str]
     available: frozenset[Slot] | None = None
+    max_periods: int | None = None
 
     def is_available(self, weekday: int, period: int) -> bool:
         return self.available is None or (weekday, period) in self.available

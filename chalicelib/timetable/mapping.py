@@ -7,7 +7,8 @@ half-way), so a principal sees every problem at once:
 - settings: the stored document (or the defaults) and the school's usual end of the working day;
 - classes (花名册) with their own classroom: the classroom venue that lists the class in its home
   classes. Classes without one are listed in one error and left out of the inputs;
-- venues and adults as stored; an adult's availability per weekday becomes the engine's slots;
+- venues and adults as stored; an adult's availability per weekday becomes the engine's slots, their
+  maximum of periods a week the engine's ``max_periods``;
 - activities of the term's published program (公示) that the timetable places, i.e. those of the
   activity categories (homework help belongs to the homework periods) on Tuesday to Friday (R9):
   the category maps as it is, the free-text venue (场地) to the type of the registered venue of that
@@ -63,6 +64,7 @@ class AdultRecord:
     skills: frozenset[str]
     availability: Mapping[int, Sequence[int]] | None = None  # weekday -> period numbers; None: every period
     provider_id: str | None = None
+    max_periods: int | None = None  # the most periods a week (max_periods_per_week); None: no limit
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _adult(a: AdultRecord) -> Adult:
     available: frozenset[Slot] | None = None
     if a.availability is not None:
         available = frozenset((int(d), int(p)) for d, periods in a.availability.items() for p in periods)
-    return Adult(a.id, a.name, a.kind, frozenset(a.skills), available)
+    return Adult(a.id, a.name, a.kind, frozenset(a.skills), available, a.max_periods)
 
 
 # -- activities ------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ RULE_TITLES: dict[str, Template] = {
     "adult_one_place": {"zh-CN": "成人同一时间只在一处", "en": "An adult in one place at a time"},
     "adult_available": {"zh-CN": "成人在岗", "en": "Adult available"},
     "adult_able": {"zh-CN": "成人能带该内容", "en": "Adult able to lead it"},
+    "adult_max_periods": {"zh-CN": "成人每周课时上限", "en": "An adult's weekly maximum of periods"},
     "supervised": {"zh-CN": "有成人看管", "en": "Supervised by an adult"},
     "fairness_minimum": {"zh-CN": "各年级最低次数", "en": "Fairness minimum per grade"},
     "allowed_content": {"zh-CN": "只安排允许的内容（不补课）", "en": "Only allowed content (no tutoring)"},
@@ -112,6 +113,10 @@ MESSAGES: dict[str, Template] = {
         "zh-CN": "{slot}：{adult}不能带{found}（{class}）。",
         "en": "{slot}: {adult} cannot lead {found} ({class}).",
     },
+    "adult_max_periods": {
+        "zh-CN": "{adult}每周最多 {max} 个课时，现安排了 {count} 个。",
+        "en": "{adult} may take at most {max} periods a week; {count} are planned.",
+    },
     "supervised": {
         "zh-CN": "{slot}：{class}没有看管的成人。",
         "en": "{slot}: no adult is with {class}.",
@@ -146,6 +151,12 @@ MESSAGES: dict[str, Template] = {
     "too_few_adults": {
         "zh-CN": "{slot}：{count} 个班各需要一名成人（{category}），此时段在岗且能带的只有 {available} 人。",
         "en": "{slot}: {count} classes each need an adult ({category}), only {available} are available and able then.",
+    },
+    "too_few_adult_periods": {
+        "zh-CN": "每周共有 {count} 个班次各需要一名成人（每班每课时一名），而按各成人在岗且能带的时段和每周课时上限，"
+        "合计最多只能安排 {available} 个。",
+        "en": "{count} class-periods a week each need an adult (one per class and period), but the adults' "
+        "available periods and weekly maxima allow only {available}.",
     },
     "too_few_places": {
         "zh-CN": "{slot}：{count} 个班需要{category}场地，而{venues}只能容纳 {capacity} 个班。",
@@ -196,6 +207,14 @@ MESSAGES: dict[str, Template] = {
     "conflict_adults": {
         "zh-CN": "{slot}：每位成人同一时间只能在一处。",
         "en": "{slot}: each adult can be in one place only.",
+    },
+    "conflict_adult_load": {
+        "zh-CN": "{adults}每周最多 {max} 个课时。",
+        "en": "{adults} may take at most {max} periods a week.",
+    },
+    "conflict_adults_load": {
+        "zh-CN": "{adults}每人每周最多 {max} 个课时。",
+        "en": "{adults} may each take at most {max} periods a week.",
     },
     "conflict_fairness": {
         "zh-CN": "{grade}每周{category}至少 {times} 次。",
@@ -317,6 +336,7 @@ _LOCALIZERS: dict[str, Callable[[object, Locale], str]] = {
     ),
     "venues": lambda v, loc: join(str(v).split(NAMES), loc),
     "classes": lambda v, loc: join(str(v).split(NAMES), loc),
+    "adults": lambda v, loc: join(str(v).split(NAMES), loc),
     "staff": lambda v, loc: join(str(v).split(NAMES), loc),
     "problem": lambda v, loc: _PROBLEMS[str(v)][loc],
     "thing": lambda v, loc: _THINGS[str(v)][loc],

@@ -5,8 +5,8 @@ The model counts rather than pairs, because most of a school is interchangeable:
 - a *cohort* is a set of classes that take the same kind of activity every activity period: a whole
   grade when staggered by grade (错峰, the default), otherwise one class. Its classes differ only in
   their own classroom, written ``HOME`` in the model;
-- a *team* is a set of interchangeable adults: same skills, same availability, named by the same
-  activities' staff lists.
+- a *team* is a set of interchangeable adults: same skills, same availability, same weekly maximum
+  of periods, named by the same activities' staff lists.
 
 Variables:
 - ``place[cohort, day][(activity, venue)]``: how many of the cohort's classes take that activity in
@@ -19,13 +19,15 @@ Variables:
 
 The model stays the same size however many classes a grade has, there is no symmetry between
 colleagues or between classes of a grade for the solver to wade through, and the busiest adult's
-load has a tight bound: a team's work handed out round-robin gives each member at most
-ceil(work / members) periods. Classes and adults are paired afterwards (:meth:`TimetableModel.timetable`).
+load has a tight bound: a team's work handed out round-robin over the whole week gives each member
+floor or ceil(work / members) periods. So an adult's weekly maximum (R7, R13) is one linear constraint
+per team, work <= members * max: ceil(work / members) <= max exactly then. Classes and adults are
+paired afterwards (:meth:`TimetableModel.timetable`).
 
 The rules between cells are constraints: venue capacity, one place per adult, staggering by grade,
-fairness minima. With ``assumptions=True`` each is switched on by the literal of its *group* (a venue
-on a day, the adults of a slot, a grade's stagger on a day, a grade's minimum), so that an infeasible
-model can name the groups at fault (:mod:`.explain`).
+fairness minima, adults' weekly maxima. With ``assumptions=True`` each is switched on by the literal
+of its *group* (a venue on a day, the adults of a slot, a grade's stagger on a day, a grade's minimum,
+a team's weekly load), so that an infeasible model can name the groups at fault (:mod:`.explain`).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from .inputs import Adult, SchoolClass, TimetableInputs, can_lead, is_activity_slot
-from .options import activity_options, teams
+from .options import activity_options, teams, usable_slots
 from .timetable import Cell, Timetable
 from .vocabulary import ACTIVITY_PERIOD
 
@@ -50,7 +52,7 @@ MOVE_WEIGHT = 1  # per class and day whose activity is away from its own classro
 HOME = "@home"  # in the model, "each class in its own classroom"
 
 # ("venue", venue_id, weekday) | ("adults", weekday, period) | ("stagger", grade, weekday)
-# | ("fairness", grade, category)
+# | ("fairness", grade, category) | ("load", the team's adult ids)
 Group = tuple[Any, ...]
 Option = tuple[str, str]  # (activity id, venue id or HOME)
 Duties = dict[tuple[int, int, str | None], list[str]]  # (day, period, activity or None) -> adult ids
@@ -104,6 +106,7 @@ class TimetableModel:
                 self._supervisors(d, p)
         self._venue_capacity()
         self._fairness()
+        self._loads()
 
     def _options(self, cohort: Cohort, d: int) -> list[Option]:
         first = cohort.classes[0]  # classes of a cohort differ only in their own classroom
@@ -184,6 +187,24 @@ class TimetableModel:
             capacity = self.inputs.venue_by_id[v].capacity
             self._add_le(terms, capacity, ("venue", v, d))
 
+    def _work(self) -> dict[int, list[cp_model.IntVar]]:
+        """Team -> its duty counts over the week (supervising and leading), one period each."""
+        work: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for choice in (*self.lead.values(), *self.supervise.values()):
+            for t, var in choice.items():
+                work[t].append(var)
+        return work
+
+    def _loads(self) -> None:
+        """R7, R13: each adult's weekly maximum. Members of a team share it, and :meth:`_rota` hands the
+        team's duties out round-robin over the week, so each gets at most ceil(work / members) periods:
+        at most the maximum exactly when work <= members * maximum."""
+        for t, terms in sorted(self._work().items()):
+            members = self.teams[t]
+            most = members[0].max_periods
+            if most is not None:
+                self._add_le(terms, len(members) * most, ("load", tuple(a.id for a in members)))
+
     def weekly(self, i: int, category: str) -> Any:
         """How many of the cohort's class-periods a week hold ``category``."""
         return sum(n for d in self.days for o, n in self.place[(i, d)].items() if self._category(o) == category)
@@ -219,10 +240,7 @@ class TimetableModel:
         return self.weekly(i, category)  # a cohort of one class
 
     def _busiest(self) -> cp_model.IntVar:
-        work: dict[int, list[cp_model.IntVar]] = defaultdict(list)
-        for choice in (*self.lead.values(), *self.supervise.values()):
-            for t, var in choice.items():
-                work[t].append(var)
+        work = self._work()
         busiest = self.model.new_int_var(self._least_busiest(), len(self.inputs.settings.slots()), "busiest")
         for t, terms in work.items():
             self.model.add(len(self.teams[t]) * busiest >= sum(terms))
@@ -246,28 +264,23 @@ class TimetableModel:
 
     def _least_busiest(self) -> int:
         """A lower bound on the busiest adult's periods, by counting: the smallest B such that the teams,
-        each member working at most B periods and only in slots where they can do something, cover
-        every cell. Same reason as the moves' bound: the solver proves the optimum much sooner."""
+        each member working at most B periods (and at most their weekly maximum) and only in slots where
+        they can do something, cover every cell. Same reason as the moves' bound: the solver proves the
+        optimum much sooner."""
         slots = self.inputs.settings.slots()
         cells = len(self.inputs.classes) * len(slots)
         sizes = [len(members) for members in self.teams]
-        usable = [len(members) * self._usable_slots(members[0]) for members in self.teams]
+        usable = [len(members) * self._capacity(members) for members in self.teams]
         for bound in range(len(slots) + 1):
             if sum(min(n * bound, u) for n, u in zip(sizes, usable, strict=True)) >= cells:
                 return bound
         return 0  # even everyone in every slot cannot cover the cells: the constraints will say so
 
-    def _usable_slots(self, adult: Adult) -> int:
-        return sum(
-            1
-            for d, p in self.inputs.settings.slots()
-            if adult.is_available(d, p)
-            and (
-                any(can_lead(adult, a) and d in a.weekdays for a in self.inputs.activities)
-                if is_activity_slot(d, p)
-                else can_lead(adult, None)
-            )
-        )
+    def _capacity(self, members: tuple[Adult, ...]) -> int:
+        """The most periods a week one member of the team can take: usable slots, capped by the maximum."""
+        usable = usable_slots(self.inputs, members[0])
+        most = members[0].max_periods
+        return usable if most is None else max(0, min(usable, most))
 
     # -- reading back --------------------------------------------------------------------------------
 
@@ -276,8 +289,11 @@ class TimetableModel:
         return Timetable(tuple([*self._homework_cells(on_duty), *self._activity_cells(solver, on_duty)]))
 
     def _rota(self, solver: cp_model.CpSolver) -> Duties:
-        """Each team hands out its duties round-robin over its members, slot after slot, so their loads
-        differ by at most one."""
+        """Each team hands out its duties round-robin over its members with one turn counter for the whole
+        week (never reset per slot): the team's k-th duty of the week goes to member k mod n. So over the
+        week each member gets floor or ceil(duties / n) periods, loads differ by at most one, and none
+        exceeds a maximum the model's load constraint (duties <= n * max) allows. Within one slot the
+        team's duties are consecutive turns, at most n of them (one place per adult), so distinct members."""
         duties: list[tuple[int, int, str | None, dict[int, cp_model.IntVar]]] = [
             *((d, p, None, ch) for (d, p), ch in self.supervise.items()),
             *((d, ACTIVITY_PERIOD, a, ch) for (d, a), ch in self.lead.items()),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from .inputs import Activity, Adult, SchoolClass, TimetableInputs, can_lead
+from .inputs import Activity, Adult, SchoolClass, TimetableInputs, can_lead, is_activity_slot
 from .rules import content_allowed
 from .vocabulary import ACTIVITY_CATEGORIES, ACTIVITY_PERIOD
 
@@ -68,13 +68,29 @@ def homework_supervisors(inputs: TimetableInputs, weekday: int, period: int) -> 
     return [p for p in inputs.adults if p.is_available(weekday, period) and can_lead(p, None)]
 
 
+def usable_slots(inputs: TimetableInputs, adult: Adult) -> int:
+    """How many slots of the week the adult could fill at all: available, and able to supervise homework
+    (a homework slot) or to lead some activity the program offers that day (an activity slot)."""
+    return sum(
+        1
+        for d, p in inputs.settings.slots()
+        if adult.is_available(d, p)
+        and (
+            any(can_lead(adult, a) and d in a.weekdays for a in inputs.activities)
+            if is_activity_slot(d, p)
+            else can_lead(adult, None)
+        )
+    )
+
+
 def teams(inputs: TimetableInputs) -> list[tuple[Adult, ...]]:
-    """Adults grouped by what makes them interchangeable, in input order (first member first)."""
+    """Adults grouped by what makes them interchangeable (same skills, availability, weekly maximum, and
+    named by the same activities' staff lists), in input order (first member first)."""
     named: dict[str, set[str]] = defaultdict(set)
     for a in inputs.activities:
         for adult_id in a.staff_ids:
             named[adult_id].add(a.id)
     out: dict[tuple[Any, ...], list[Adult]] = {}
     for p in inputs.adults:
-        out.setdefault((p.skills, p.available, frozenset(named[p.id])), []).append(p)
+        out.setdefault((p.skills, p.available, p.max_periods, frozenset(named[p.id])), []).append(p)
     return [tuple(members) for members in out.values()]

@@ -2,10 +2,11 @@
 ("周二第2课时：12 个班需要体育场地，而田径场、体育馆只能容纳 8 个班"), not just "infeasible".
 
 :func:`precheck` looks at the settings' own rules (R5), adults per slot, classes with no possible
-activity, each grade's minima against the days that can hold them, and the demand for a category
-against the places and leaders it has, per day and per week. Every check compares a *lower bound* on
-what is needed with an *upper bound* on what exists, so a finding is always a real impossibility. When
-the counts pass and the solver still finds nothing, :mod:`.explain` asks the solver which rules conflict.
+activity, each grade's minima against the days that can hold them, the demand for a category against
+the places and leaders it has, per day and per week, and the week's cells against what the adults can
+take under their weekly maxima. Every check compares a *lower bound* on what is needed with an *upper
+bound* on what exists, so a finding is always a real impossibility. When the counts pass and the solver
+still finds nothing, :mod:`.explain` asks the solver which rules conflict.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from .inputs import SchoolClass, TimetableInputs, can_lead, is_activity_slot
 from .messages import Params, Violation, names
-from .options import activity_options, homework_supervisors
+from .options import activity_options, homework_supervisors, usable_slots
 from .rules import SETTINGS_RULES
 from .timetable import Timetable
 from .vocabulary import ACTIVITY_PERIOD, ANY_ACTIVITY, HOMEWORK
@@ -30,7 +31,7 @@ def precheck(inputs: TimetableInputs) -> list[Violation]:
     found = [*_duplicate_ids(inputs), *_home_rooms(inputs), *_adults_per_slot(inputs), *_no_option(inputs)]
     if found:
         return found
-    return [*_fairness_reachable(inputs), *_places_and_leaders(inputs)]
+    return [*_fairness_reachable(inputs), *_places_and_leaders(inputs), *_adult_periods_week(inputs)]
 
 
 def _duplicate_ids(inputs: TimetableInputs) -> Iterator[Violation]:
@@ -84,6 +85,21 @@ def _adults_per_slot(inputs: TimetableInputs) -> Iterator[Violation]:
             available, what = len(homework_supervisors(inputs, d, p)), HOMEWORK
         if available < n:
             yield Violation("too_few_adults", d, p, params={"count": n, "available": available, "category": what})
+
+
+def _adult_periods_week(inputs: TimetableInputs) -> Iterator[Violation]:
+    """Every class needs one adult every period of the week; each adult can take at most the slots they
+    could fill at all, and at most their weekly maximum (R7, R13)."""
+    if all(a.max_periods is None for a in inputs.adults):
+        return  # without maxima the count per slot (too_few_adults) already covers the week
+    needed = len(inputs.classes) * len(inputs.settings.slots())
+    usable = (usable_slots(inputs, a) for a in inputs.adults)
+    available = sum(
+        u if a.max_periods is None else max(0, min(u, a.max_periods))
+        for a, u in zip(inputs.adults, usable, strict=True)
+    )
+    if needed > available:
+        yield Violation("too_few_adult_periods", params={"count": needed, "available": available})
 
 
 def _no_option(inputs: TimetableInputs) -> Iterator[Violation]:

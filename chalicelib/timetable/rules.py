@@ -316,6 +316,21 @@ def adult_able(t: Timetable, inputs: TimetableInputs) -> list[Violation]:
     return out
 
 
+def adult_max_periods(t: Timetable, inputs: TimetableInputs) -> list[Violation]:
+    """R7, R13: an adult's weekly load stays within the maximum set for them (``max_periods``). Each cell
+    the adult is in counts one period, as in the staff-hours record (:func:`.views.staff_periods`)."""
+    counts: Counter[str] = Counter(a for c in t.cells for a in set(c.adult_ids))
+    return [
+        Violation(
+            "adult_max_periods",
+            adult_ids=(adult.id,),
+            params={"adult": adult.name, "max": adult.max_periods, "count": counts[adult.id]},
+        )
+        for adult in inputs.adults
+        if adult.max_periods is not None and counts[adult.id] > adult.max_periods
+    ]
+
+
 def supervised(t: Timetable, inputs: TimetableInputs) -> list[Violation]:
     """R11: every class, every period, has an adult with it (看管)."""
     return [_v("supervised", c, inputs) for c in t.cells if not c.adult_ids]
@@ -370,6 +385,7 @@ RULES: tuple[Rule, ...] = (
     Rule("adult_one_place", "R7", adult_one_place),
     Rule("adult_available", "R7", adult_available),
     Rule("adult_able", "R7", adult_able),
+    Rule("adult_max_periods", "R7", adult_max_periods),
     Rule("supervised", "R11", supervised),
     Rule("fairness_minimum", "R9", fairness_minimum),
     Rule("allowed_content", "R8", allowed_content),
@@ -388,4 +404,18 @@ def check_edit(timetable: Timetable, inputs: TimetableInputs, cell: Cell) -> tup
     (ones the timetable did not already have). Refuse the edit when the list is not empty."""
     before = validate(timetable, inputs)
     edited = timetable.with_cell(cell)
-    return edited, [v for v in validate(edited, inputs) if v not in before]
+    return edited, [v for v in validate(edited, inputs) if _brought(v, before)]
+
+
+def _brought(v: Violation, before: list[Violation]) -> bool:
+    """Whether the edit brought ``v``. An adult already over their weekly maximum (e.g. in a version made
+    before the maximum was set) has a new count after any edit touching them; only a higher one is new,
+    so that an edit taking a period away from them is not refused."""
+    if v in before:
+        return False
+    if v.code != "adult_max_periods":
+        return True
+    return not any(
+        b.code == v.code and b.adult_ids == v.adult_ids and int(b.params["count"]) >= int(v.params["count"])
+        for b in before
+    )

@@ -4,13 +4,16 @@ seed data's. Pure data, deterministic for given sizes.
 ``sample_school(6, 6, 60)`` is the issue's 36-class school: 6 grades of 6 classes, each class with its
 own classroom, 10 shared venues (two playgrounds, a gym, library, reading room, two labs, three function
 rooms) and 60 adults. Sports venues grow with the class size of a grade, because staggered by grade
-(错峰) a whole grade goes out together.
+(错峰) a whole grade goes out together. ``max_periods`` sets a weekly maximum of periods by kind of adult,
+e.g. ``{"cadre": 4}`` for cadres (干部) with other duties; by default nobody has one.
 """
 
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
 import math
+from collections.abc import Mapping
 
 from .inputs import (
     Activity,
@@ -100,7 +103,12 @@ _SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 
 def sample_school(
-    grades: int = 6, classes_per_grade: int = 6, adults: int = 60, sports: int = 1, reading: int = 1
+    grades: int = 6,
+    classes_per_grade: int = 6,
+    adults: int = 60,
+    sports: int = 1,
+    reading: int = 1,
+    max_periods: Mapping[AdultKind, int] | None = None,
 ) -> TimetableInputs:
     settings = SchoolSettings(tuple(DaySchedule(d, PERIODS) for d in range(1, 6)), WORKING_DAY_ENDS_AT)
     classes = tuple(
@@ -114,7 +122,8 @@ def sample_school(
         Venue(vid, name, vtype, max(1, math.ceil(cap * scale)) if vtype in SPORTS_TYPES else cap)
         for vid, name, vtype, cap in SHARED_VENUES
     )
-    people = tuple(_adult(i) for i in range(adults))
+    most = max_periods or {}
+    people = tuple(dc.replace(a, max_periods=most.get(a.kind)) for a in (_adult(i) for i in range(adults)))
     providers = frozenset(a.id for a in people if a.kind == "provider_staff")
     activities = tuple(
         a for a in _activities(providers) if a.grades & set(range(1, grades + 1)) and (providers or not a.staff_ids)

@@ -278,7 +278,10 @@ class Adult(BaseModel):
     provider_id: str | None
     skills: list[Skill]
     availability: list[WeekdayAvailability] | None
-    max_periods_per_week: int | None = Field(description="Stored for planning; the generator does not use it yet")
+    max_periods_per_week: int | None = Field(
+        description="The most periods a week the adult may be placed in (null: no limit); the generator and "
+        "hand edits respect it (rule adult_max_periods)"
+    )
     version: int
     created_at: str
     updated_at: str

@@ -5,6 +5,7 @@ A published version keeps the inputs it was checked against (names, times, who l
 view derived from it (a child's day, an adult's or a venue's week) reads the same afterwards even when
 a venue is renamed or an adult leaves. Packed documents are zlib-compressed JSON: a 60-class week is
 about 900 cells, some 100 kB of JSON and about a tenth of that packed, far below DynamoDB's 400 kB item.
+A key added later (an adult's ``max_periods``) reads as its default from an older document without it.
 
 Example::
 
@@ -98,6 +99,7 @@ def inputs_to_json(i: TimetableInputs) -> dict[str, Any]:
                 "kind": a.kind,
                 "skills": sorted(a.skills),
                 "available": None if a.available is None else sorted([d, p] for d, p in a.available),
+                "max_periods": a.max_periods,
             }
             for a in i.adults
         ],
@@ -131,6 +133,7 @@ def inputs_from_json(raw: dict[str, Any]) -> TimetableInputs:
                 cast(AdultKind, a["kind"]),
                 frozenset(a["skills"]),
                 None if a["available"] is None else frozenset((int(d), int(p)) for d, p in a["available"]),
+                None if a.get("max_periods") is None else int(a["max_periods"]),
             )
             for a in raw["adults"]
         ),

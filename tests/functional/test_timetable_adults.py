@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib.api.container import Container
+from chalicelib.core.identity import Principal, Role
 from chalicelib.core.outbox import OutboxEvent
 from chalicelib.core.store import tenant_pk
 from tests.functional.conftest import Api, World
 from tests.functional.isolation_timetable import new_adult
+from tests.functional.timetable_school import ready_school
 
 PROVIDER = {
     "name": "青苗体育",
@@ -138,6 +141,32 @@ def test_change_clear_and_delete_with_optimistic_locking(api: Api, world: World)
         ("AdultChanged", ["kind", "provider_id"]),
         ("AdultDeleted", None),
     ]
+
+
+def test_the_weekly_maximum_reaches_the_timetable_engine(api: Api, world: World, container: Container) -> None:
+    """max_periods_per_week is the engine's max_periods: the assembler passes it on, and the readiness
+    pre-checks count with it."""
+    term_id = ready_school(api, world)["term_id"]
+    capped = new_adult(api, world, name="孙老师", kind="cadre", skills=["homework"], max_periods_per_week=3)
+    admin = Principal("principal-1", frozenset({Role.SCHOOL_ADMIN}), tenant=world.school_id)
+    inputs = container.timetable.assembler.load(admin, world.school_id, term_id).assembly.inputs
+    assert inputs.adult_by_id[capped["id"]].max_periods == 3
+    assert {a.max_periods for a in inputs.adults if a.id != capped["id"]} == {None}
+    readiness = f"/schools/{world.school_id}/timetable/terms/{term_id}/readiness"
+    assert api.get(readiness, as_=world.school_admin).json["ready"] is True
+    for adult in api.get(_adults(world), as_=world.school_admin).json["items"]:
+        if adult["kind"] == "teacher":  # 3 teachers at most 2 a week, 孙老师 3, the coaches 2 each: 13 of 20
+            r = api.patch(f"{_adults(world)}/{adult['id']}", {"max_periods_per_week": 2, "version": 1},
+                          as_=world.school_admin)  # fmt: skip
+            assert r.status_code == 200, r.body
+    body = api.get(readiness, as_=world.school_admin).json
+    assert body["ready"] is False
+    [problem] = [p for p in body["problems"] if p["code"] == "too_few_adult_periods"]
+    assert (problem["severity"], problem["source"], problem["params"]) == (
+        "error",
+        "precheck",
+        {"count": 20, "available": 13},
+    )
 
 
 def test_other_schools_adults_are_not_found(api: Api, world: World, other: World) -> None:

@@ -87,6 +87,13 @@ def test_a_consistent_school_maps_without_problems() -> None:
     assert [(f.grade, f.category, f.times) for f in inputs.fairness] == [(3, "sports", 1), (3, "reading", 1)]
 
 
+def test_an_adults_weekly_maximum_reaches_the_engine() -> None:
+    capped = AdultRecord("p-sun", "孙老师", "cadre", frozenset({"homework"}), max_periods=4)
+    inputs = assemble(_sources(adults=[*_sources().adults, capped])).inputs
+    assert inputs.adult_by_id["p-sun"].max_periods == 4
+    assert inputs.adult_by_id["p-zhou"].max_periods is None  # not set: no limit
+
+
 def test_classes_without_a_classroom_are_listed_in_one_error_and_left_out() -> None:
     classes = [*_sources().classes, ClassRecord("c3", "三年级3班", 3), ClassRecord("c4", "四年级1班", 4)]
     result = assemble(_sources(classes=classes))

@@ -24,6 +24,7 @@ from chalicelib.timetable import (
     check_edit,
     generate,
     sample_school,
+    staff_periods,
     validate,
 )
 from chalicelib.timetable.messages import MESSAGES, RULE_TITLES
@@ -48,6 +49,11 @@ def edit(t: Timetable, d: int, p: int, k: str, **changes: object) -> Timetable:
 
 def settings(**changes: object) -> TimetableInputs:
     return dc.replace(INP, settings=dc.replace(INP.settings, **changes))  # type: ignore[arg-type]
+
+
+def with_max(**maxima: int) -> TimetableInputs:
+    """INP with weekly maxima for some adults, e.g. ``with_max(p001=4)``."""
+    return dc.replace(INP, adults=tuple(dc.replace(a, max_periods=maxima.get(a.id)) for a in INP.adults))
 
 
 def wednesday_one_period() -> TimetableInputs:
@@ -141,6 +147,11 @@ BROKEN: dict[str, Case] = {
         "周四第1课时：杨老师6不能带自主作业（一年级（1）班）。",
         "Thursday period 1: 杨老师6 cannot lead supervised homework (一年级（1）班).",
     ),
+    "adult_max_periods": (
+        lambda: (BASE, with_max(p001=4)),  # BASE gives 王老师1 five periods
+        "王老师1每周最多 4 个课时，现安排了 5 个。",
+        "王老师1 may take at most 4 periods a week; 5 are planned.",
+    ),
     "supervised": (
         lambda: (edit(BASE, 5, 1, "c202", adult_ids=()), INP),
         "周五第1课时：二年级（2）班没有看管的成人。",
@@ -229,6 +240,26 @@ def test_duplicate_extra_and_unknown_cells() -> None:
         "Tuesday period 3: c101 has a cell outside the school's periods.",
         "Tuesday period 1: c999 is not a class of the school.",
     ]
+
+
+def test_an_adult_at_the_weekly_maximum_is_fine_and_one_over_is_not() -> None:
+    loads = {s.adult_id: s.periods for s in staff_periods(BASE, INP)}
+    assert RULE_BY_CODE["adult_max_periods"].check(BASE, with_max(**loads)) == []  # everyone exactly at it
+    over = with_max(**{**loads, "p001": loads["p001"] - 1, "p010": loads["p010"] - 2})
+    found = RULE_BY_CODE["adult_max_periods"].check(BASE, over)
+    assert [(v.adult_ids, v.params["max"], v.params["count"]) for v in found] == [
+        (("p001",), 4, 5),
+        (("p010",), 1, 3),
+    ]
+    assert (found[0].weekday, found[0].period, found[0].class_ids) == (None, None, ())
+
+
+def test_the_weekly_count_is_one_period_per_cell_and_ignores_strangers() -> None:
+    cell = BASE.cell(2, 1, "c101")
+    assert cell is not None and cell.adult_ids == ("p001",)
+    twice = BASE.with_cell(dc.replace(cell, adult_ids=("p001", "p001", "p404")))  # listed twice, and a stranger
+    assert RULE_BY_CODE["adult_max_periods"].check(twice, with_max(p001=5)) == []
+    assert RULE_BY_CODE["adult_max_periods"].check(Timetable(), with_max(p001=0)) == []
 
 
 def test_homework_elsewhere_than_the_own_classroom_breaks_period_1() -> None:
@@ -330,6 +361,32 @@ def test_an_edit_is_judged_only_on_what_it_breaks() -> None:
     assert found == []
 
 
+def test_an_edit_over_an_adults_weekly_maximum_is_refused() -> None:
+    inputs = with_max(p002=4)  # 李老师2 has 4 periods in BASE and is free on Thursday period 1
+    cell = BASE.cell(4, 1, "c101")
+    assert cell is not None and cell.adult_ids == ("p003",)
+    _, found = check_edit(BASE, inputs, dc.replace(cell, adult_ids=("p002",)))
+    assert [v.message("zh-CN") for v in found] == ["李老师2每周最多 4 个课时，现安排了 5 个。"]
+    assert [v.message("en") for v in found] == ["李老师2 may take at most 4 periods a week; 5 are planned."]
+    _, found = check_edit(BASE, with_max(p002=5), dc.replace(cell, adult_ids=("p002",)))
+    assert found == []  # exactly at the maximum
+
+
+def test_an_edit_easing_an_adult_already_over_the_maximum_passes_but_one_adding_is_refused() -> None:
+    """A version made before the maximum was set can hold an adult over it: taking a period away is the
+    fix and passes, even though the adult is still over; giving them one more is refused."""
+    inputs = with_max(p001=3)  # 王老师1 has 5
+    monday = BASE.cell(1, 1, "c101")
+    assert monday is not None and monday.adult_ids == ("p001",)
+    eased, found = check_edit(BASE, inputs, dc.replace(monday, adult_ids=("p003",)))  # 张老师3 is free then
+    assert found == []
+    assert [v.params["count"] for v in validate(eased, inputs) if v.code == "adult_max_periods"] == [4]
+    thursday = BASE.cell(4, 1, "c101")
+    assert thursday is not None
+    _, found = check_edit(BASE, inputs, dc.replace(thursday, adult_ids=("p001",)))
+    assert [v.message("en") for v in found] == ["王老师1 may take at most 3 periods a week; 6 are planned."]
+
+
 def test_violation_json_round_trip_of_a_timetable() -> None:
     assert Timetable.from_json(BASE.as_json()) == BASE
     v = Violation("supervised", 5, 1, ("c202",), params={"class": "二年级（2）班"})
@@ -352,6 +409,6 @@ cells = st.builds(
 @given(st.lists(cells, max_size=12))
 def test_the_validator_takes_any_cells_without_failing(extra: list[Cell]) -> None:
     """Hand edits and stored versions can hold anything; every rule reports, none raises."""
-    found = validate(Timetable((*BASE.cells[:20], *extra)), INP)
+    found = validate(Timetable((*BASE.cells[:20], *extra)), with_max(p001=2, p010=0))
     for v in found:
         assert v.code in RULE_BY_CODE and v.message("zh-CN") and v.message("en")

@@ -23,6 +23,17 @@ def test_inputs_round_trip_through_json_and_packing() -> None:
     assert snapshot.inputs_from_json(snapshot.unpack(snapshot.pack(raw))) == inputs
 
 
+def test_weekly_maxima_round_trip_and_older_documents_have_none() -> None:
+    inputs = sample_school(grades=2, classes_per_grade=2, adults=10, max_periods={"cadre": 4, "volunteer": 2})
+    raw = snapshot.inputs_to_json(inputs)
+    assert [a["max_periods"] for a in raw["adults"]][:4] == [None, None, None, 4]
+    assert snapshot.inputs_from_json(snapshot.unpack(snapshot.pack(raw))) == inputs
+    # a version published before the maximum was carried has no such key: no limit
+    older = {**raw, "adults": [{k: v for k, v in a.items() if k != "max_periods"} for a in raw["adults"]]}
+    assert all(a.max_periods is None for a in snapshot.inputs_from_json(older).adults)
+    assert snapshot.inputs_from_json(older) == sample_school(grades=2, classes_per_grade=2, adults=10)
+
+
 def test_packing_is_much_smaller_than_the_json() -> None:
     week = _week([f"01K0CLASS{n:017d}" for n in range(36)])
     packed = snapshot.pack(week.as_json())
