@@ -43,10 +43,9 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct, IConstruct
 
-from .notifier import DLQ_RETENTION, QUEUE_RETENTION, visibility_timeout
+from .notifier import queue_with_dlq, visibility_timeout
 
 SOURCE = "kehou.timetable"
 DETAIL_TYPE = "TimetableGenerationRequested"
@@ -117,22 +116,7 @@ class TimetableGeneration(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
 
-        self.dlq = sqs.Queue(
-            self,
-            "Dlq",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=DLQ_RETENTION,
-        )
-        self.queue = sqs.Queue(
-            self,
-            "Queue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=QUEUE_RETENTION,
-            visibility_timeout=visibility_timeout(int(TIMEOUT.to_seconds())),
-            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=MAX_RECEIVE_COUNT, queue=self.dlq),
-        )
+        self.queue, self.dlq = queue_with_dlq(self, visibility_timeout(int(TIMEOUT.to_seconds())), MAX_RECEIVE_COUNT)
         # The target adds the queue policies: events.amazonaws.com may send, only for this rule.
         self.rule = events.Rule(
             self,

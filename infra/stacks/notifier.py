@@ -60,6 +60,28 @@ DLQ_RETENTION = Duration.days(14)
 QUEUE_RETENTION = Duration.days(4)
 
 
+def queue_with_dlq(scope: Construct, visibility: Duration, max_receive_count: int) -> tuple[sqs.Queue, sqs.Queue]:
+    """A consumer's queue (``Queue``) and its dead-letter queue (``Dlq``) in ``scope``: SQS-managed
+    encryption, TLS only, the DLQ kept longer than the queue so an operator has time to redrive."""
+    dlq = sqs.Queue(
+        scope,
+        "Dlq",
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        retention_period=DLQ_RETENTION,
+    )
+    queue = sqs.Queue(
+        scope,
+        "Queue",
+        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        enforce_ssl=True,
+        retention_period=QUEUE_RETENTION,
+        visibility_timeout=visibility,
+        dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=max_receive_count, queue=dlq),
+    )
+    return queue, dlq
+
+
 def visibility_timeout(function_timeout_seconds: int, batching_window_seconds: int = 0) -> Duration:
     """Six times the function timeout, plus the event source's batching window."""
     return Duration.seconds(VISIBILITY_TIMEOUT_FACTOR * function_timeout_seconds + batching_window_seconds)
@@ -79,21 +101,8 @@ class NotifyQueue(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
 
-        self.dlq = sqs.Queue(
-            self,
-            "Dlq",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=DLQ_RETENTION,
-        )
-        self.queue = sqs.Queue(
-            self,
-            "Queue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=QUEUE_RETENTION,
-            visibility_timeout=visibility_timeout(function_timeout_seconds, batching_window_seconds),
-            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=MAX_RECEIVE_COUNT, queue=self.dlq),
+        self.queue, self.dlq = queue_with_dlq(
+            self, visibility_timeout(function_timeout_seconds, batching_window_seconds), MAX_RECEIVE_COUNT
         )
         # Each target adds to the queue policies: events.amazonaws.com may send, only for that rule.
         self.rules = {
