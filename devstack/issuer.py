@@ -7,6 +7,8 @@ against the JWKS served by a running ``make run``.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -31,9 +33,17 @@ def load_private_key() -> rsa.RSAPrivateKey:
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        tmp = path.with_suffix(".tmp")
+        # Concurrent first runs (two test workers) each write their own temporary file and link it
+        # into place: link fails when the key exists, so the first key wins, nobody reads half a key,
+        # and no process keeps a key that another replaced.
+        tmp = path.with_name(f"issuer_key.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         tmp.write_bytes(pem)
-        tmp.replace(path)  # atomic: concurrent first runs never read half a key
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     assert isinstance(loaded, rsa.RSAPrivateKey)
     return loaded
