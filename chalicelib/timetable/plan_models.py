@@ -8,6 +8,7 @@ GenerationJob      T#<school>  TTPLAN#<term>#GEN#<generation id>     one asynchr
 GenerationLock     T#<school>  TTPLAN#<term>#RUNNING                 at most one generation per term at a time
 Draft              T#<school>  TTPLAN#<term>#DRAFT                   the week being prepared (version locked)
 Publication        T#<school>  TTPLAN#<term>#PUB#<version, 6 digits> a frozen version: cells and the inputs then
+VersionSummary     T#<school>  TTPLAN#<term>#VER#<version, 6 digits> who published it when, what changed (no cells)
 =================  ==========  ====================================  =============================================
 
 The prefix is ``TTPLAN#``, not ``TIMETABLE#``: the assembler reads the whole ``TIMETABLE#`` range in
@@ -131,6 +132,44 @@ class Publication(MainTableModel):
 
     def changes_json(self) -> dict[str, list[int]]:
         return {k: [int(d) for d in v] for k, v in json.loads(self.changes).items()}
+
+
+@table("main")
+class VersionSummary(MainTableModel):
+    """A publication without its cells and inputs, written with it: the version list reads these
+    (a few hundred bytes each) instead of every frozen week."""
+
+    term_id = UnicodeAttribute()
+    number = NumberAttribute()
+    changes = UnicodeAttribute()
+    draft_version = NumberAttribute()
+    published_at = UnicodeAttribute()
+    published_by = UnicodeAttribute()
+
+    @staticmethod
+    def key(school_id: str, term_id: str, number: int) -> tuple[str, str]:
+        return tenant_pk(school_id), f"{summary_prefix(term_id)}{number:06d}"
+
+    @classmethod
+    def of(cls, pub: Publication) -> VersionSummary:
+        return cls(
+            *cls.key(pub.tenant_id, pub.term_id, int(pub.number)),
+            tenant_id=pub.tenant_id,
+            kind="VersionSummary",
+            term_id=pub.term_id,
+            number=pub.number,
+            changes=pub.changes,
+            draft_version=pub.draft_version,
+            published_at=pub.published_at,
+            published_by=pub.published_by,
+        )
+
+    def changes_json(self) -> dict[str, list[int]]:
+        return {k: [int(d) for d in v] for k, v in json.loads(self.changes).items()}
+
+
+def summary_prefix(term_id: str) -> str:
+    return f"{term_prefix(term_id)}VER#"
 
 
 def publication_prefix(term_id: str) -> str:

@@ -30,9 +30,9 @@ from chalicelib.core.store import tenant_pk
 
 from . import policy, snapshot
 from .generation_jobs import GenerationJobs, violation_json
-from .inputs import TimetableInputs
+from .inputs import TimetableInputs, schedule_weekday
 from .models import adult_of_account
-from .plan_models import Draft, Publication, latest_publication, publication_prefix
+from .plan_models import Draft, Publication, VersionSummary, latest_publication, summary_prefix
 from .plan_schemas import CellWrite
 from .rules import check_edit, validate
 from .timetable import Cell, Timetable
@@ -188,10 +188,11 @@ class TimetablePlans:
         try:
             with tx:
                 tx.save("publication", publication, Publication.sk.does_not_exist())
+                tx.save("summary", VersionSummary.of(publication), VersionSummary.sk.does_not_exist())
                 tx.check("draft", Draft, Draft.key(school_id, term_id), Draft.version == draft.version)
                 tx.event(PUBLISHED, school_id, _published_detail(school_id, term_id, number, changes), now)
         except TransactWriteError as exc:
-            if tx.failed(exc) & {"publication", "draft"}:
+            if tx.failed(exc) & {"publication", "summary", "draft"}:
                 raise VersionConflict() from exc  # another publication or edit came first: re-read
             raise
         self._after_commit()
@@ -203,14 +204,13 @@ class TimetablePlans:
         return {**publication_json(publication, inputs), **grid_json(publication.timetable(), inputs)}
 
     def versions(self, p: Principal, school_id: str, term_id: str) -> dict[str, Any]:
-        """Every version, newest first, without their cells (one Query)."""
+        """The latest versions, newest first: their summaries, not the frozen weeks (one small Query)."""
         policy.require_reader(p, school_id)
-        found = Publication.query(
+        found = VersionSummary.query(
             tenant_pk(school_id),
-            Publication.sk.startswith(publication_prefix(term_id)),
+            VersionSummary.sk.startswith(summary_prefix(term_id)),
             scan_index_forward=False,
             limit=VERSIONS_SHOWN,
-            attributes_to_get=["number", "changes", "draft_version", "published_at", "published_by", "term_id"],
         )
         return {"items": [publication_json(pub, None) for pub in found]}
 
@@ -263,8 +263,6 @@ class TimetablePlans:
         term = self._calendar.require_term(school_id, term_id)
         class_id = str(student["class_id"])
         entries = itinerary(publication.timetable(), inputs, class_id, date, [term.rules()])
-        from .inputs import schedule_weekday
-
         return {
             "term_id": term_id,
             "version": int(publication.number),
@@ -304,7 +302,7 @@ def grid_json(timetable: Timetable, inputs: TimetableInputs) -> dict[str, Any]:
     }
 
 
-def publication_json(pub: Publication, inputs: TimetableInputs | None) -> dict[str, Any]:
+def publication_json(pub: Publication | VersionSummary, inputs: TimetableInputs | None) -> dict[str, Any]:
     changes = pub.changes_json()
     name = inputs.class_name if inputs else (lambda class_id: None)
     return {
