@@ -213,6 +213,7 @@ class Container:
             self.timetable_jobs,
             self.roster,
             self.calendar,
+            self.tenants,
         )
 
     @cached_property

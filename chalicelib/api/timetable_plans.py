@@ -280,7 +280,8 @@ def student_week(call: Call, school_id: str, term_id: str, student_id: str) -> A
         query=schema("DayQuery"),
         response=schema("Itinerary"),
         errors=(400, 403, 404),
-        description="Like the child's week, for one `date` (YYYY-MM-DD; today, UTC, when omitted). A make-up "
+        description="Like the child's week, for one `date` (YYYY-MM-DD; when omitted, today in the school's time "
+        "zone). A make-up "
         "day (调休) runs the weekday it stands for; a weekend, holiday or a date outside the term has no "
         f"service (`runs_weekday` null, no entries). {FROZEN}",
     ),

@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import re
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -33,6 +32,7 @@ from chalicelib.enrollment.catalog.money import format_fee
 from chalicelib.enrollment.catalog.vocabulary import SERVICE_KINDS, Locale, label
 from chalicelib.roster.calendar.models import Term
 from chalicelib.roster.models import Student
+from chalicelib.tenants.local_time import school_date
 from chalicelib.tenants.models import School
 
 from . import seats, states
@@ -242,24 +242,6 @@ def _class_name(school_id: str, class_id: str) -> str:
         return load_class(school_id, class_id).name
     except NotFound:
         return ""
-
-
-DEFAULT_ZONE = "Asia/Shanghai"  # DESIGN §3: the tenant's time zone, Asia/Shanghai by default
-
-
-def school_date(now: dt.datetime, time_zone: str | None) -> dt.date:
-    """The date at the school at the instant ``now`` (aware), in the school's IANA ``time_zone``.
-
-    An unknown or missing zone falls back to Asia/Shanghai, as the access log's days do.
-
-    >>> school_date(dt.datetime(2026, 9, 1, 17, 0, tzinfo=dt.UTC), "Asia/Shanghai")
-    datetime.date(2026, 9, 2)
-    """
-    try:
-        zone = ZoneInfo(time_zone or DEFAULT_ZONE)
-    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError
-        zone = ZoneInfo(DEFAULT_ZONE)
-    return now.astimezone(zone).date()
 
 
 def _school(school_id: str) -> School | None:

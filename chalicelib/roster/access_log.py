@@ -19,13 +19,12 @@ from chalicelib.core.identity import Principal
 from chalicelib.core.ids import new_id
 from chalicelib.core.pagination import Page, query_page
 from chalicelib.core.request_scope import memo
+from chalicelib.tenants.local_time import school_zone
 from chalicelib.tenants.models import School
 
 from . import policy
 from .bulk import BatchWriter
 from .models import AccessLogEntry
-
-DEFAULT_ZONE = "Asia/Shanghai"
 
 
 class AccessLog:
@@ -72,9 +71,9 @@ class AccessLog:
         """The school's time zone; the suspended-tenant check already read the school in this request."""
         try:
             school: School = memo(("School", school_id), lambda: _read_school(school_id))
-            return ZoneInfo(school.time_zone)
-        except (NotFound, KeyError, ValueError):
-            return ZoneInfo(DEFAULT_ZONE)
+        except NotFound:
+            return school_zone(None)
+        return school_zone(school.time_zone)
 
 
 def _read_school(school_id: str) -> School:

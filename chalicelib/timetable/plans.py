@@ -27,6 +27,7 @@ from chalicelib.core.errors import Conflict, DomainError, NotFound, ValidationFa
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import is_id
 from chalicelib.core.store import tenant_pk
+from chalicelib.tenants.local_time import school_date
 
 from . import policy, snapshot
 from .generation_jobs import GenerationJobs, violation_json
@@ -43,6 +44,7 @@ from .writes import Transaction, expected_version
 if TYPE_CHECKING:
     from chalicelib.roster.calendar.services import CalendarService
     from chalicelib.roster.services import RosterService
+    from chalicelib.tenants.services import TenantsService
 
     from .assembler import InputsAssembler
 
@@ -67,6 +69,7 @@ class TimetablePlans:
         jobs: GenerationJobs,
         roster: RosterService,
         calendar: CalendarService,
+        tenants: TenantsService,
     ):
         self._conn = connection
         self._clock = clock
@@ -75,6 +78,7 @@ class TimetablePlans:
         self._jobs = jobs
         self._roster = roster
         self._calendar = calendar
+        self._tenants = tenants
 
     # -- the draft --------------------------------------------------------------------------------
 
@@ -255,10 +259,13 @@ class TimetablePlans:
     def student_day(
         self, p: Principal, school_id: str, term_id: str, student_id: str, day: str | None
     ) -> dict[str, Any]:
-        """A child's afternoon on a date (today's UTC date when none is given): a make-up day runs
+        """A child's afternoon on a date (today at the school when none is given): a make-up day runs
         the weekday it stands for; a weekend or holiday has no service (``runs_weekday`` null)."""
-        date = _date(day) if day else self._clock.now().date()
         student = self._roster.get_student(p, school_id, student_id)
+        if day:
+            date = _date(day)
+        else:  # the school was read by the request's suspended-tenant check: memoized, no extra call
+            date = school_date(self._clock.now(), self._tenants.get_school(p, school_id).time_zone)
         publication, inputs = _published(school_id, term_id)
         term = self._calendar.require_term(school_id, term_id)
         class_id = str(student["class_id"])

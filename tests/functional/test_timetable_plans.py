@@ -411,3 +411,47 @@ def test_publishing_notifies_the_guardians_whose_childrens_days_changed(
     assert [n["code"] for n in changed] == ["timetable_changed", "timetable_published"]  # newest first
     assert changed[0]["params"]["weekdays"] == [4]
     assert [n["code"] for n in timetable_notices(in_b)] == ["timetable_published"]
+
+
+def test_a_childs_day_defaults_to_today_at_the_school(
+    api: Api, world: World, school: dict[str, Any], container: Any
+) -> None:
+    """No date asked: the school's today (Asia/Shanghai by default), not UTC's: at 17:00 UTC on a
+    Tuesday it is already Wednesday at the school."""
+    import datetime as dt
+    from dataclasses import dataclass
+
+    from chalicelib.core.identity import Principal, Role
+    from chalicelib.timetable.plans import TimetablePlans
+
+    term_id = school["term_id"]
+    assert publish(api, world, term_id, draft(api, world, term_id).json["version"]).status_code == 201
+    child = new_student(api, world, school["classes"][0]["id"])
+    term = api.get(f"/schools/{world.school_id}/terms/{term_id}", as_=world.school_admin).json
+    tuesday = dt.date.fromisoformat(term["starts_on"])
+    while tuesday.isoweekday() != 2:
+        tuesday += dt.timedelta(days=1)
+
+    @dataclass
+    class At:
+        instant: dt.datetime
+
+        def now(self) -> dt.datetime:
+            return self.instant
+
+    t = container.timetable
+    plans = TimetablePlans(
+        container.data.connection,
+        At(dt.datetime.combine(tuesday, dt.time(17, 0), tzinfo=dt.UTC)),
+        lambda: None,
+        t.assembler,
+        container.timetable_jobs,
+        container.roster,
+        container.calendar,
+        container.tenants,
+    )
+    admin = Principal("principal-1", frozenset({Role.SCHOOL_ADMIN}), tenant=world.school_id)
+    day = plans.student_day(admin, world.school_id, term_id, child["id"], None)
+    assert (day["date"], day["runs_weekday"]) == ((tuesday + dt.timedelta(days=1)).isoformat(), 3)
+    asked = plans.student_day(admin, world.school_id, term_id, child["id"], tuesday.isoformat())
+    assert (asked["date"], asked["runs_weekday"]) == (tuesday.isoformat(), 2)

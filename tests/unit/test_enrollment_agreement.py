@@ -68,7 +68,7 @@ def test_other_currencies_keep_their_symbol_and_no_program_leaves_blanks() -> No
 def test_signed_on_is_the_date_at_the_school() -> None:
     import datetime as dt
 
-    from chalicelib.enrollment.agreements import school_date
+    from chalicelib.tenants.local_time import school_date
 
     evening = dt.datetime(2026, 9, 1, 17, 0, tzinfo=dt.UTC)
     assert school_date(evening, "Asia/Shanghai") == dt.date(2026, 9, 2)  # 01:00 on the 2nd in Beijing
