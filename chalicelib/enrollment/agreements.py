@@ -27,13 +27,12 @@ from chalicelib.core.clock import iso
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed, VersionConflict
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import is_id
-from chalicelib.core.request_scope import memo
 from chalicelib.enrollment.catalog.money import format_fee
 from chalicelib.enrollment.catalog.vocabulary import SERVICE_KINDS, Locale, label
 from chalicelib.roster.calendar.models import Term
 from chalicelib.roster.models import Student
 from chalicelib.tenants.local_time import school_date
-from chalicelib.tenants.models import School
+from chalicelib.tenants.models import School, load_school
 
 from . import seats, states
 from .access import Access, load_class
@@ -245,20 +244,10 @@ def _class_name(school_id: str, class_id: str) -> str:
 
 
 def _school(school_id: str) -> School | None:
-    """The suspended-tenant check already read the school in this request: the same memo key and
-    loader as the tenants context, so it is not read twice."""
     try:
-        school: School = memo(("School", school_id), lambda: _read_school(school_id))
+        return load_school(school_id)
     except NotFound:
         return None
-    return school
-
-
-def _read_school(school_id: str) -> School:
-    try:
-        return School.get(*School.key(school_id), consistent_read=True)
-    except School.DoesNotExist as exc:
-        raise NotFound() from exc
 
 
 def _pointer(school_id: str, term_id: str) -> TemplatePointer | None:

@@ -18,9 +18,8 @@ from chalicelib.core.errors import NotFound
 from chalicelib.core.identity import Principal
 from chalicelib.core.ids import new_id
 from chalicelib.core.pagination import Page, query_page
-from chalicelib.core.request_scope import memo
 from chalicelib.tenants.local_time import school_zone
-from chalicelib.tenants.models import School
+from chalicelib.tenants.models import load_school
 
 from . import policy
 from .bulk import BatchWriter
@@ -70,15 +69,7 @@ class AccessLog:
     def _zone(school_id: str) -> ZoneInfo:
         """The school's time zone; the suspended-tenant check already read the school in this request."""
         try:
-            school: School = memo(("School", school_id), lambda: _read_school(school_id))
+            school = load_school(school_id)
         except NotFound:
             return school_zone(None)
         return school_zone(school.time_zone)
-
-
-def _read_school(school_id: str) -> School:
-    """Same memo key and result type as the tenants context's loader, so either fills it for both."""
-    try:
-        return School.get(*School.key(school_id), consistent_read=True)
-    except School.DoesNotExist as exc:
-        raise NotFound() from exc

@@ -19,6 +19,9 @@ from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 
+from chalicelib.core.errors import NotFound
+from chalicelib.core.ids import is_id
+from chalicelib.core.request_scope import memo
 from chalicelib.core.store import Gsi1, MainTableModel, table, tenant_pk
 
 SCHOOL_SK = "SCHOOL"
@@ -134,3 +137,18 @@ class StaffMember(MainTableModel):
 @table("main")
 class StaffEmailClaim(MainTableModel):
     member_id = UnicodeAttribute()
+
+
+def load_school(school_id: str) -> School:
+    """The school (404 when there is none), read once per request: the suspended-tenant check already
+    read the caller's school, and every context asking for it again gets that item (same memo key)."""
+    if not is_id(school_id):
+        raise NotFound()
+    return memo(("School", school_id), lambda: _read_school(school_id))
+
+
+def _read_school(school_id: str) -> School:
+    try:
+        return School.get(*School.key(school_id), consistent_read=True)
+    except School.DoesNotExist as exc:
+        raise NotFound() from exc

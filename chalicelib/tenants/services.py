@@ -22,12 +22,11 @@ from chalicelib.core.errors import Conflict, NotFound, TenantSuspended, VersionC
 from chalicelib.core.identity import Principal, Role
 from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.pagination import DEFAULT_LIMIT, GSI1_KEY, Page, query_page
-from chalicelib.core.request_scope import memo
 from chalicelib.core.store import tenant_pk
 from chalicelib.core.versioning import expected_version
 
 from . import policy, schemas
-from .models import District, School, SchoolCodeClaim, StaffEmailClaim, StaffMember
+from .models import District, School, SchoolCodeClaim, StaffEmailClaim, StaffMember, load_school
 
 SOURCE = "kehou.tenants"
 INVITATION_TTL = timedelta(days=14)
@@ -99,7 +98,7 @@ class TenantsService:
         req = idempotency.make_request(district_id, "provision_school", idempotency_key, cmd.model_dump(mode="json"))
         previous = idempotency.find_previous(req)
         if previous:
-            return self._load_school(previous), None
+            return load_school(previous), None
         now = self._clock.now()
         school_id = self._ids()
         pk, sk = School.key(school_id)
@@ -164,7 +163,7 @@ class TenantsService:
                 # A concurrent request with the same key won the race: answer as a replay.
                 again = idempotency.find_previous(req)
                 if again:
-                    return self._load_school(again), None
+                    return load_school(again), None
             if "code" in failed:
                 raise Conflict([{"field": "code", "message": "taken"}], code="school_code_taken") from exc
             raise
@@ -173,7 +172,7 @@ class TenantsService:
         return school, invitation
 
     def get_school(self, p: Principal, school_id: str) -> School:
-        school = self._load_school(school_id)
+        school = load_school(school_id)
         policy.require_school_visible(p, school)
         return school
 
@@ -188,7 +187,7 @@ class TenantsService:
         return page
 
     def update_school(self, p: Principal, school_id: str, cmd: schemas.SchoolUpdate, if_match: str | None) -> School:
-        school = self._load_school(school_id)
+        school = load_school(school_id)
         policy.require_school_manager(p, school)
         expected = expected_version(if_match, cmd.version)
         if expected != school.version:
@@ -202,7 +201,7 @@ class TenantsService:
         return school
 
     def suspend_school(self, p: Principal, school_id: str, reason: str) -> School:
-        school = self._load_school(school_id)
+        school = load_school(school_id)
         policy.require_school_supervisor(p, school)
         if school.status == "suspended":
             raise Conflict(code="already_suspended")
@@ -212,7 +211,7 @@ class TenantsService:
         return school
 
     def reactivate_school(self, p: Principal, school_id: str) -> School:
-        school = self._load_school(school_id)
+        school = load_school(school_id)
         policy.require_school_supervisor(p, school)
         if school.status != "suspended":
             raise Conflict(code="not_suspended")
@@ -230,7 +229,7 @@ class TenantsService:
             return None
         assert p.tenant is not None
         try:
-            school = self._load_school(p.tenant)
+            school = load_school(p.tenant)
         except NotFound:
             return None
         if school.status == "suspended":
@@ -240,7 +239,7 @@ class TenantsService:
     # -- staff ---------------------------------------------------------------------------------
 
     def invite_staff(self, p: Principal, school_id: str, cmd: schemas.StaffInvite) -> Invitation:
-        school = self._load_school(school_id)
+        school = load_school(school_id)
         policy.require_school_manager(p, school)
         invitation = self._new_invitation(p, school_id, cmd.name, str(cmd.email), cmd.role)
         now = self._clock.now()
@@ -258,7 +257,7 @@ class TenantsService:
     def list_staff(
         self, p: Principal, school_id: str, limit: int = DEFAULT_LIMIT, cursor: str | None = None
     ) -> Page[StaffMember]:
-        school = self._load_school(school_id)
+        school = load_school(school_id)
         policy.require_school_manager(p, school)
         condition = StaffMember.sk.startswith("STAFF#")
         return query_page(StaffMember.query, tenant_pk(school_id), condition, limit=limit, cursor=cursor)
@@ -274,19 +273,6 @@ class TenantsService:
         try:
             return District.get(*District.key(district_id), consistent_read=True)
         except District.DoesNotExist as exc:
-            raise NotFound() from exc
-
-    def _load_school(self, school_id: str) -> School:
-        if not is_id(school_id):
-            raise NotFound()
-        # The suspended-tenant check already read the caller's school in this request: reuse it.
-        return memo(("School", school_id), lambda: self._read_school(school_id))
-
-    @staticmethod
-    def _read_school(school_id: str) -> School:
-        try:
-            return School.get(*School.key(school_id), consistent_read=True)
-        except School.DoesNotExist as exc:
             raise NotFound() from exc
 
     def _save_with_event(self, school: School, detail_type: str, detail: dict[str, object]) -> None:
