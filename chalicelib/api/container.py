@@ -30,9 +30,6 @@ if TYPE_CHECKING:
     from chalicelib.timetable.worker import GenerationRunner
 
 
-GENERATION_REQUESTED = ("kehou.timetable", "TimetableGenerationRequested")  # see timetable/worker.py
-
-
 @dataclass
 class Container:
     """Builds collaborators on first use: a request pays only for what its route needs.
@@ -106,6 +103,8 @@ class Container:
         return OutboxDispatcher(self.events, self._deliver_locally if self.drain_inline else None)
 
     def _deliver_locally(self, source: str, detail_type: str, detail: dict[str, Any]) -> None:
+        from chalicelib.timetable.worker import REQUESTED as GENERATION_REQUESTED  # local only: no import cost in AWS
+
         if (source, detail_type) == GENERATION_REQUESTED:
             # In AWS its own rule feeds the generator Lambda (chalicelib/timetable/worker.py); here a
             # background thread runs it, so the request that queued it answers at once.

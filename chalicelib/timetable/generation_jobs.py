@@ -31,8 +31,8 @@ from chalicelib.core.ids import is_id, new_id
 from chalicelib.core.logging import logger
 
 from . import policy, snapshot
-from .messages import Violation
-from .plan_models import LEASE_SECONDS, Draft, GenerationJob, GenerationLock
+from .messages import GENERATION_FAILURES, Violation
+from .plan_models import LEASE_SECONDS, Draft, GenerationJob, GenerationLock, load_draft
 from .vocabulary import Locale
 from .writes import Transaction
 
@@ -162,17 +162,6 @@ class GenerationJobs:
             "failure": _failure_view(failure, locale),
         }
 
-    def latest(self, school_id: str, term_id: str) -> GenerationJob | None:
-        """The term's newest generation (ids are time-ordered): one Query, one item."""
-        found = GenerationJob.query(
-            GenerationJob.key(school_id, term_id, "")[0],
-            GenerationJob.sk.startswith(GenerationJob.key(school_id, term_id, "")[1]),
-            scan_index_forward=False,
-            limit=1,
-            consistent_read=True,
-        )
-        return next(iter(found), None)
-
     # -- the job's side ----------------------------------------------------------------------------
 
     def run(self, school_id: str, term_id: str, generation_id: str) -> str:
@@ -237,7 +226,7 @@ class GenerationJobs:
         assert result.timetable is not None
         school_id, term_id = job.tenant_id, job.term_id
         now = iso(self._clock.now())
-        draft = _load_draft(school_id, term_id)
+        draft = load_draft(school_id, term_id)
         if draft is None:
             draft = Draft(*Draft.key(school_id, term_id), tenant_id=school_id, kind="Draft", term_id=term_id)
         draft.cells = snapshot.pack(result.timetable.as_json())
@@ -281,26 +270,11 @@ class GenerationJobs:
         return "failed"
 
 
-FAILURE_MESSAGES: dict[str, dict[str, str]] = {
-    "inputs_not_ready": {
-        "zh-CN": "排课条件不完整，请先处理下列问题。",
-        "en": "The inputs are not ready: see the problems.",
-    },
-    "infeasible": {
-        "zh-CN": "按现有条件无法排出符合规则的课表。",
-        "en": "No timetable satisfies the rules with these inputs.",
-    },
-    "timeout": {"zh-CN": "在时限内未能排出课表，请稍后重试。", "en": "No timetable was found in time; try again."},
-    "internal": {"zh-CN": "排课时出现系统错误，请重试。", "en": "Generation failed with a system error; try again."},
-    "expired": {"zh-CN": "排课任务已中断，请重新生成。", "en": "The generation was interrupted; start it again."},
-}
-
-
 def _failure_view(failure: dict[str, Any] | None, locale: Locale) -> dict[str, Any] | None:
     if failure is None:
         return None
     code = str(failure["code"])
-    messages = FAILURE_MESSAGES.get(code, FAILURE_MESSAGES["internal"])
+    messages = GENERATION_FAILURES.get(code, GENERATION_FAILURES["internal"])
     return {"code": code, "message": messages[locale], "problems": failure.get("problems", {}).get(locale, [])}
 
 
@@ -327,13 +301,6 @@ def _load(school_id: str, term_id: str, generation_id: str) -> GenerationJob | N
         return None
     try:
         return GenerationJob.get(*GenerationJob.key(school_id, term_id, generation_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-
-
-def _load_draft(school_id: str, term_id: str) -> Draft | None:
-    try:
-        return Draft.get(*Draft.key(school_id, term_id), consistent_read=True)
     except DoesNotExist:
         return None
 

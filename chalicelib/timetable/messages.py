@@ -344,6 +344,22 @@ _LOCALIZERS: dict[str, Callable[[object, Locale], str]] = {
 }
 
 
+# Why a generation job failed, by its failure code (the page's headline above the problems).
+GENERATION_FAILURES: dict[str, dict[str, str]] = {
+    "inputs_not_ready": {
+        "zh-CN": "排课条件不完整，请先处理下列问题。",
+        "en": "The inputs are not ready: see the problems.",
+    },
+    "infeasible": {
+        "zh-CN": "按现有条件无法排出符合规则的课表。",
+        "en": "No timetable satisfies the rules with these inputs.",
+    },
+    "timeout": {"zh-CN": "在时限内未能排出课表，请稍后重试。", "en": "No timetable was found in time; try again."},
+    "internal": {"zh-CN": "排课时出现系统错误，请重试。", "en": "Generation failed with a system error; try again."},
+    "expired": {"zh-CN": "排课任务已中断，请重新生成。", "en": "The generation was interrupted; start it again."},
+}
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken rule (or one reason no timetable exists): a stable ``code``, where it happens, and the

@@ -20,10 +20,11 @@ Cells and inputs are packed (:mod:`.snapshot`); names of adults stay in items, n
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import BinaryAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 
+from chalicelib.core.ids import is_id
 from chalicelib.core.store import MainTableModel, table, tenant_pk
 
 from . import snapshot
@@ -131,7 +132,7 @@ class Publication(MainTableModel):
         return Timetable.from_json(snapshot.unpack(self.cells))
 
     def changes_json(self) -> dict[str, list[int]]:
-        return {k: [int(d) for d in v] for k, v in json.loads(self.changes).items()}
+        return _changes(self.changes)
 
 
 @table("main")
@@ -165,7 +166,7 @@ class VersionSummary(MainTableModel):
         )
 
     def changes_json(self) -> dict[str, list[int]]:
-        return {k: [int(d) for d in v] for k, v in json.loads(self.changes).items()}
+        return _changes(self.changes)
 
 
 def summary_prefix(term_id: str) -> str:
@@ -177,12 +178,35 @@ def publication_prefix(term_id: str) -> str:
 
 
 def latest_publication(school_id: str, term_id: str) -> Publication | None:
-    """The newest version: one Query, newest first, one item."""
-    found = Publication.query(
-        tenant_pk(school_id),
-        Publication.sk.startswith(publication_prefix(term_id)),
-        scan_index_forward=False,
-        limit=1,
-        consistent_read=True,
+    """The newest version."""
+    return _newest(Publication, school_id, publication_prefix(term_id))
+
+
+def latest_job(school_id: str, term_id: str) -> GenerationJob | None:
+    """The term's newest generation (its ids are time-ordered)."""
+    return _newest(GenerationJob, school_id, f"{term_prefix(term_id)}GEN#")
+
+
+def load_draft(school_id: str, term_id: str) -> Draft | None:
+    if not is_id(term_id):
+        return None
+    try:
+        return Draft.get(*Draft.key(school_id, term_id), consistent_read=True)
+    except Draft.DoesNotExist:
+        return None
+
+
+M = TypeVar("M", bound=MainTableModel)
+
+
+def _newest(model: type[M], school_id: str, prefix: str) -> M | None:
+    """The last item under ``prefix`` in the school's partition: one Query, descending, one item."""
+    found = model.query(
+        tenant_pk(school_id), model.sk.startswith(prefix), scan_index_forward=False, limit=1, consistent_read=True
     )
     return next(iter(found), None)
+
+
+def _changes(raw: str) -> dict[str, list[int]]:
+    """A publication's changed weekdays per class, as stored (JSON)."""
+    return {k: [int(d) for d in v] for k, v in json.loads(raw).items()}

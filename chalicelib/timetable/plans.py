@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.core.clock import Clock, iso
 from chalicelib.core.errors import Conflict, DomainError, NotFound, ValidationFailed, VersionConflict
@@ -33,7 +33,15 @@ from . import policy, snapshot
 from .generation_jobs import GenerationJobs, violation_json
 from .inputs import TimetableInputs, schedule_weekday
 from .models import adult_of_account
-from .plan_models import Draft, Publication, VersionSummary, latest_publication, summary_prefix
+from .plan_models import (
+    Draft,
+    Publication,
+    VersionSummary,
+    latest_job,
+    latest_publication,
+    load_draft,
+    summary_prefix,
+)
 from .plan_schemas import CellWrite
 from .rules import check_edit, validate
 from .timetable import Cell, Timetable
@@ -87,7 +95,7 @@ class TimetablePlans:
         no entries before the first generation)."""
         policy.require_reader(p, school_id)
         inputs = self._assembler.load(p, school_id, term_id).assembly.inputs
-        draft = _load_draft(school_id, term_id)
+        draft = load_draft(school_id, term_id)
         return self._draft_json(school_id, term_id, draft, inputs, locale)
 
     def edit_cell(
@@ -139,7 +147,7 @@ class TimetablePlans:
         latest = latest_publication(school_id, term_id)
         violations = validate(timetable, inputs) if draft else []
         same = latest is not None and latest.timetable() == timetable
-        job = self._jobs.latest(school_id, term_id)
+        job = latest_job(school_id, term_id)
         return {
             "term_id": term_id,
             "version": draft.version if draft else 0,
@@ -367,18 +375,9 @@ def _date(raw: str) -> dt.date:
 
 def _draft_at(school_id: str, term_id: str, expected: int) -> Draft:
     """The draft a change is based on: 404 ``no_draft``, 409 when the caller read another version."""
-    draft = _load_draft(school_id, term_id)
+    draft = load_draft(school_id, term_id)
     if draft is None:
         raise NotFound(code="no_draft")
     if expected != draft.version:
         raise VersionConflict({"current_version": draft.version})
     return draft
-
-
-def _load_draft(school_id: str, term_id: str) -> Draft | None:
-    if not is_id(term_id):
-        return None
-    try:
-        return Draft.get(*Draft.key(school_id, term_id), consistent_read=True)
-    except DoesNotExist:
-        return None

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.logging import logger
 
+from . import generation_jobs
+from .generation_jobs import GenerationJobs
+from .writes import SOURCE
+
 if TYPE_CHECKING:
     from chalicelib.api.container import Container
 
-    from .generation_jobs import GenerationJobs
-
-REQUESTED = ("kehou.timetable", "TimetableGenerationRequested")
+REQUESTED = (SOURCE, generation_jobs.REQUESTED)  # the (source, detail-type) of a generation request
 
 
 class GenerationRunner:
