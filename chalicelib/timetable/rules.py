@@ -408,14 +408,17 @@ def check_edit(timetable: Timetable, inputs: TimetableInputs, cell: Cell) -> tup
 
 
 def _brought(v: Violation, before: list[Violation]) -> bool:
-    """Whether the edit brought ``v``. An adult already over their weekly maximum (e.g. in a version made
-    before the maximum was set) has a new count after any edit touching them; only a higher one is new,
-    so that an edit taking a period away from them is not refused."""
+    """Whether the edit brought ``v``. A counted violation (a venue over capacity, an adult in several
+    places or over their weekly maximum) that the draft already had at the same place has a new count,
+    and new classes, after any edit touching it: only a higher count is new, so an edit that eases an
+    old conflict (e.g. in a version made before the inputs changed) is not refused for what remains."""
     if v in before:
         return False
-    if v.code != "adult_max_periods":
+    count = v.params.get("count")
+    if count is None:
         return True
+    place = (v.code, v.weekday, v.period, v.venue_ids, v.adult_ids)
     return not any(
-        b.code == v.code and b.adult_ids == v.adult_ids and int(b.params["count"]) >= int(v.params["count"])
+        (b.code, b.weekday, b.period, b.venue_ids, b.adult_ids) == place and int(b.params.get("count", 0)) >= int(count)
         for b in before
     )

@@ -412,3 +412,23 @@ def test_the_validator_takes_any_cells_without_failing(extra: list[Cell]) -> Non
     found = validate(Timetable((*BASE.cells[:20], *extra)), with_max(p001=2, p010=0))
     for v in found:
         assert v.code in RULE_BY_CODE and v.message("zh-CN") and v.message("en")
+
+
+def test_an_edit_easing_an_overfull_venue_passes_but_one_filling_it_further_is_refused() -> None:
+    """The same for a venue: a draft with three classes in a one-class gym (inputs changed under it)
+    may move one out, though two still remain; moving a fourth in is refused."""
+    cells = [BASE.cell(2, 2, k) for k in ("c101", "c102", "c201")]
+    assert all(cells)
+    crowded = BASE
+    for c in cells:
+        crowded = crowded.with_cell(dc.replace(c, venue_id="v-gym"))
+    (before,) = [v for v in validate(crowded, INP) if v.code == "venue_capacity" and v.venue_ids == ("v-gym",)]
+    assert before.params["count"] == 3
+    out = crowded.cell(2, 2, "c101")
+    assert out is not None
+    _, found = check_edit(crowded, INP, dc.replace(out, venue_id="v-field"))
+    assert [v for v in found if v.code == "venue_capacity"] == []
+    fourth = crowded.cell(2, 2, "c202")
+    assert fourth is not None
+    _, found = check_edit(crowded, INP, dc.replace(fourth, venue_id="v-gym"))
+    assert [v.params["count"] for v in found if v.code == "venue_capacity"] == [4]
