@@ -417,10 +417,10 @@ def test_the_validator_takes_any_cells_without_failing(extra: list[Cell]) -> Non
 def test_an_edit_easing_an_overfull_venue_passes_but_one_filling_it_further_is_refused() -> None:
     """The same for a venue: a draft with three classes in a one-class gym (inputs changed under it)
     may move one out, though two still remain; moving a fourth in is refused."""
-    cells = [BASE.cell(2, 2, k) for k in ("c101", "c102", "c201")]
-    assert all(cells)
     crowded = BASE
-    for c in cells:
+    for k in ("c101", "c102", "c201"):
+        c = BASE.cell(2, 2, k)
+        assert c is not None
         crowded = crowded.with_cell(dc.replace(c, venue_id="v-gym"))
     (before,) = [v for v in validate(crowded, INP) if v.code == "venue_capacity" and v.venue_ids == ("v-gym",)]
     assert before.params["count"] == 3
