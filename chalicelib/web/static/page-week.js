@@ -8,6 +8,7 @@
 import {
   addMessages,
   api,
+  fetchAll,
   definePage,
   enc,
   errorBox,
@@ -227,8 +228,8 @@ export async function loadTermsOf(schoolId, force = false) {
   entry.loading = true;
   entry.error = null;
   await loadInto(entry, async () => {
-    const { data } = await api("GET", `/schools/${enc(schoolId)}/terms?limit=100`);
-    entry.items = (data.items || []).slice().sort((a, b) => (a.starts_on < b.starts_on ? 1 : -1));
+    const items = await fetchAll(`/schools/${enc(schoolId)}/terms`);
+    entry.items = items.sort((a, b) => (a.starts_on < b.starts_on ? 1 : -1));
     entry.loaded = true;
   });
   return entry;
